@@ -1,0 +1,97 @@
+/**
+ * Two pages joined by a bare RTCPeerConnection (page/raw-channel.ts), with no app and no
+ * signaling server: Node hands the offer and answer across with `page.evaluate`. Used to prove
+ * that WebRTC works in this environment and, by the benchmark, to measure the channel ceiling
+ * and the baselines between the same kind of pages the app runs in.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import ts from 'typescript';
+import { openPeerPage, type PeerPage } from './chromium.ts';
+import type * as RawChannel from './page/raw-channel.ts';
+
+declare global {
+  interface Window {
+    rawChannel: typeof RawChannel;
+  }
+}
+
+const PAGE_SOURCE = new URL('./page/raw-channel.ts', import.meta.url);
+const CONNECT_TIMEOUT_MS = 15_000;
+
+const INDEX_HTML = `<!doctype html><meta charset="utf-8"><title>raw channel</title>
+<script type="module">import * as rawChannel from '/raw-channel.js'; window.rawChannel = rawChannel; document.title = 'ready';</script>`;
+
+export interface RawServer {
+  url: string;
+  /** Serves `body` at `url + path` (e.g. the BMP file the reliable baseline sends). */
+  serve(path: string, body: Uint8Array): void;
+  close(): Promise<void>;
+}
+
+/** A static server on an ephemeral port: the bench page, its script, and files registered with `serve`. */
+export async function startRawServer(): Promise<RawServer> {
+  // Type-only stripping is enough: the page module uses nothing but browser APIs.
+  const script = ts.transpileModule(readFileSync(PAGE_SOURCE, 'utf8'), {
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+  }).outputText;
+  const files = new Map<string, { type: string; body: string | Uint8Array }>([
+    ['/', { type: 'text/html', body: INDEX_HTML }],
+    ['/raw-channel.js', { type: 'text/javascript', body: script }],
+  ]);
+  const server: Server = createServer((req, res) => {
+    const file = files.get(new URL(req.url ?? '/', 'http://x').pathname);
+    if (!file) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store' }).end(file.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    serve: (path, body) => void files.set(path, { type: 'application/octet-stream', body }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+export interface RawPair {
+  sender: PeerPage;
+  receiver: PeerPage;
+  close(): Promise<void>;
+}
+
+async function openBenchPage(browser: Browser, server: RawServer, name: string): Promise<PeerPage> {
+  const peer = await openPeerPage(browser, name);
+  await peer.page.goto(`${server.url}/`);
+  await peer.page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 10_000 });
+  return peer;
+}
+
+/** Opens two bench pages and connects them; resolves once every channel is open. */
+export async function connectRawPair(browser: Browser, server: RawServer): Promise<RawPair> {
+  const sender = await openBenchPage(browser, server, 'sender');
+  const receiver = await openBenchPage(browser, server, 'receiver');
+  const close = async () => {
+    await sender.context.close();
+    await receiver.context.close();
+  };
+  try {
+    const offer = await sender.page.evaluate(() => window.rawChannel.offer());
+    const answer = await receiver.page.evaluate((sdp) => window.rawChannel.answer(sdp), offer);
+    await sender.page.evaluate((sdp) => window.rawChannel.accept(sdp), answer);
+    await Promise.all(
+      [sender.page, receiver.page].map((page: Page) =>
+        page.evaluate((ms) => window.rawChannel.opened(ms), CONNECT_TIMEOUT_MS),
+      ),
+    );
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { sender, receiver, close };
+}
