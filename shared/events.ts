@@ -37,7 +37,9 @@ export type SignalingErrorCode =
   /** The sender is not in a room, or the target peer is not in the sender's room. */
   | 'NOT_IN_ROOM'
   /** The server is at its room or connection cap. */
-  | 'SERVER_FULL';
+  | 'SERVER_FULL'
+  /** The server failed to complete the request (for instance its Redis store is unreachable); retrying may work. */
+  | 'INTERNAL';
 
 export interface SignalingError {
   code: SignalingErrorCode;
