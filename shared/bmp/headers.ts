@@ -18,7 +18,7 @@ export const FILE_HEADER_SIZE = 14;
 export const InfoHeaderSize = {
   /** OS/2 1.x BITMAPCOREHEADER: 16-bit width and height, 3-byte palette entries. */
   CORE: 12,
-  /** Smallest OS/2 2.x header: any size from here to 64 that is not a Windows size. */
+  /** Smallest OS/2 2.x header; sizes from here to 64 that are not Windows sizes are OS/2 2.x. */
   OS2_V2_MIN: 16,
   INFO: 40,
   /** BITMAPINFOHEADER plus red, green and blue masks (Adobe). */
@@ -89,14 +89,18 @@ function headerKind(size: number): HeaderKind {
     InfoHeaderSize.V5,
   ];
   if (windowsSizes.includes(size)) return 'windows';
-  if (size >= InfoHeaderSize.OS2_V2_MIN && size <= InfoHeaderSize.OS2_V2) return 'os2v2';
-  return fail(BmpErrorCode.BAD_HEADER, `info header size ${size} is not one of 12, 16-64, 40, 52, 56, 108, 124`);
+  // An OS/2 2.x header may stop after any field: sizes 16 to 64 that end on a field boundary,
+  // which are the multiples of 4 plus 42 and 46 (the two 16-bit fields after offset 40).
+  const os2FieldEnd = size % 4 === 0 || size === 42 || size === 46;
+  if (size >= InfoHeaderSize.OS2_V2_MIN && size <= InfoHeaderSize.OS2_V2 && os2FieldEnd) return 'os2v2';
+  return fail(BmpErrorCode.BAD_HEADER, `info header size ${size} is not 12, 40, 52, 56, 108, 124 or an OS/2 2.x size`);
 }
 
 export function readLayout(bytes: Uint8Array, limits: DecodeLimits = {}): BmpLayout {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  need(bytes, 2, 'the signature');
-  if (view.getUint16(0, true) !== BMP_SIGNATURE) fail(BmpErrorCode.NOT_BMP, 'file does not start with "BM"');
+  if (bytes.byteLength < 2 || view.getUint16(0, true) !== BMP_SIGNATURE) {
+    fail(BmpErrorCode.NOT_BMP, 'file does not start with "BM"');
+  }
   need(bytes, FILE_HEADER_SIZE + 4, 'the file header');
   // bfSize is ignored: BMP Suite's pal8os2-sz and badfilesize show writers get it wrong.
   const pixelOffset = view.getUint32(10, true);

@@ -1,0 +1,223 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import bmpJs from 'bmp-js';
+import fc from 'fast-check';
+import { decode as decodePng } from 'fast-png';
+import { describe, expect, it } from 'vitest';
+import { BmpError, BmpErrorCode, decode, encode } from '../../../shared/bmp/index.ts';
+import { fromRgba } from '../../../shared/pixels/from-rgba.ts';
+import {
+  MASKS_555,
+  MASKS_ARGB32,
+  rowBytes,
+  type ChannelMasks,
+  type NativeImage,
+  type PixelFormat,
+} from '../../../shared/pixels/pixel-format.ts';
+import { toRgba } from '../../../shared/pixels/to-rgba.ts';
+
+const shared = fileURLToPath(new URL('../../../../shared/', import.meta.url));
+
+function codeOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    return error instanceof BmpError ? error.code : `not a BmpError: ${String(error)}`;
+  }
+  return 'encoded';
+}
+
+/** Contiguous, disjoint masks: channel widths packed in a random order from a random start bit. */
+function masksArbitrary(bitsPerPixel: 16 | 32): fc.Arbitrary<ChannelMasks> {
+  return fc
+    .tuple(
+      fc.array(fc.integer({ min: 0, max: 10 }), { minLength: 4, maxLength: 4 }),
+      fc.shuffledSubarray([0, 1, 2, 3], { minLength: 4, maxLength: 4 }),
+      fc.integer({ min: 0, max: bitsPerPixel }),
+    )
+    .filter(([widths, , start]) => widths[0]! + widths[1]! + widths[2]! > 0 && widths.reduce((a, b) => a + b) + start <= bitsPerPixel)
+    .map(([widths, order, start]) => {
+      const masks = [0, 0, 0, 0];
+      let position = start;
+      for (const channel of order) {
+        masks[channel] = ((2 ** widths[channel]! - 1) * 2 ** position) >>> 0;
+        position += widths[channel]!;
+      }
+      return { red: masks[0]!, green: masks[1]!, blue: masks[2]!, alpha: masks[3]! };
+    });
+}
+
+/** Opaque palettes of 1 to 2^bits entries (`full`: exactly 2^bits). */
+function indexedArbitrary(depths: readonly (1 | 2 | 4 | 8)[], full: boolean): fc.Arbitrary<PixelFormat> {
+  return fc.constantFrom(...depths).chain((bitsPerPixel) =>
+    fc
+      .integer({ min: full ? 2 ** bitsPerPixel : 1, max: 2 ** bitsPerPixel })
+      .chain((entries) => fc.uint8Array({ minLength: entries * 3, maxLength: entries * 3 }))
+      .map((rgb): PixelFormat => {
+        const palette = new Uint8Array((rgb.length / 3) * 4);
+        for (let i = 0; i < rgb.length / 3; i++) palette.set([rgb[i * 3]!, rgb[i * 3 + 1]!, rgb[i * 3 + 2]!, 255], i * 4);
+        return { kind: 'indexed', bitsPerPixel, palette };
+      }),
+  );
+}
+
+const anyFormat: fc.Arbitrary<PixelFormat> = fc.oneof(
+  indexedArbitrary([1, 2, 4, 8], false),
+  fc.constant<PixelFormat>({ kind: 'bgr', bitsPerPixel: 24 }),
+  fc
+    .constantFrom(16 as const, 32 as const)
+    .chain((bitsPerPixel) => masksArbitrary(bitsPerPixel).map((masks): PixelFormat => ({ kind: 'masked', bitsPerPixel, masks }))),
+);
+
+/** Valid images of the given formats, with the bits after the last pixel of each sub-byte row cleared. */
+function imageArbitrary(formats: fc.Arbitrary<PixelFormat>): fc.Arbitrary<NativeImage> {
+  return fc
+    .tuple(fc.integer({ min: 1, max: 37 }), fc.integer({ min: 1, max: 9 }), formats)
+    .chain(([width, height, format]) => {
+      const stride = rowBytes(width, format.bitsPerPixel);
+      return fc.uint8Array({ minLength: stride * height, maxLength: stride * height }).map((pixels) => {
+        const spareBits = stride * 8 - width * format.bitsPerPixel;
+        for (let row = 0; row < height; row++) pixels[row * stride + stride - 1]! &= (0xff << spareBits) & 0xff;
+        return { width, height, format, pixels };
+      });
+    });
+}
+
+function readPhotoRgba(name: string): { width: number; height: number; rgba: Uint8Array } {
+  const png = decodePng(readFileSync(`${shared}photos/${name}`));
+  const count = png.width * png.height;
+  const rgba = new Uint8Array(count * 4);
+  for (let p = 0; p < count; p++) {
+    rgba.set(png.data.subarray(p * png.channels, p * png.channels + 3), p * 4);
+    rgba[p * 4 + 3] = 255;
+  }
+  return { width: png.width, height: png.height, rgba };
+}
+
+describe('encode', () => {
+  it('writes a 2×2 24-bit image as the expected bytes', () => {
+    // Top row red, blue; bottom row green, white (pixels are B, G, R).
+    const image: NativeImage = {
+      width: 2,
+      height: 2,
+      format: { kind: 'bgr', bitsPerPixel: 24 },
+      pixels: Uint8Array.from([0, 0, 255, 255, 0, 0, 0, 255, 0, 255, 255, 255]),
+    };
+    // prettier-ignore
+    const expected = [
+      0x42, 0x4d, 70, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, // "BM", file size 70, reserved, pixels at 54
+      40, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0,               // BITMAPINFOHEADER, 2 × 2 (bottom-up)
+      1, 0, 24, 0, 0, 0, 0, 0, 16, 0, 0, 0,              // 1 plane, 24 bits, BI_RGB, 16 bytes of pixels
+      0x13, 0x0b, 0, 0, 0x13, 0x0b, 0, 0,                // 2835 pixels per metre (72 dpi) both ways
+      0, 0, 0, 0, 0, 0, 0, 0,                            // no palette, all colours important
+      0, 255, 0, 255, 255, 255, 0, 0,                    // bottom row: green, white, 2 bytes padding
+      0, 0, 255, 255, 0, 0, 0, 0,                        // top row: red, blue, 2 bytes padding
+    ];
+    expect([...encode(image)]).toEqual(expected);
+  });
+
+  it('gives back every image it encodes: decode(encode(x)) equals x', () => {
+    fc.assert(
+      fc.property(imageArbitrary(anyFormat), (image) => {
+        expect(decode(encode(image))).toEqual(image);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('re-encodes every BMP Suite file it can decode without changing a pixel', () => {
+    let count = 0;
+    for (const dir of ['g', 'q', 'b']) {
+      for (const file of readdirSync(`${shared}bmpsuite/${dir}`)) {
+        let image: NativeImage;
+        try {
+          image = decode(readFileSync(`${shared}bmpsuite/${dir}/${file}`));
+        } catch (error) {
+          if (error instanceof BmpError) continue;
+          throw error;
+        }
+        const again = decode(encode(image));
+        // Typed arrays compare far faster as Buffers than through toEqual's element walk.
+        expect({ ...again, pixels: null }, `${dir}/${file}`).toEqual({ ...image, pixels: null });
+        expect(Buffer.from(again.pixels).equals(image.pixels), `${dir}/${file} pixels`).toBe(true);
+        count++;
+      }
+    }
+    expect(count).toBe(72);
+  });
+
+  it('uses a 40-byte header with BI_RGB for default masks, a V5 header with BI_BITFIELDS otherwise', () => {
+    const headerOf = (format: PixelFormat) => {
+      const file = encode({ width: 1, height: 1, format, pixels: new Uint8Array(format.bitsPerPixel / 8) });
+      const view = new DataView(file.buffer);
+      return { size: view.getUint32(14, true), compression: view.getUint32(30, true) };
+    };
+    expect(headerOf({ kind: 'masked', bitsPerPixel: 16, masks: MASKS_555 })).toEqual({ size: 40, compression: 0 });
+    expect(headerOf({ kind: 'masked', bitsPerPixel: 32, masks: MASKS_ARGB32 })).toEqual({ size: 124, compression: 3 });
+    expect(headerOf({ kind: 'bgr', bitsPerPixel: 24 })).toEqual({ size: 40, compression: 0 });
+  });
+
+  /** Pixels (as RGB) where another BMP reader, bmp-js, disagrees with our own toRgba. */
+  function disagreementsWithBmpJs(image: NativeImage): number[] {
+    const theirs = bmpJs.decode(Buffer.from(encode(image)));
+    expect([theirs.width, theirs.height]).toEqual([image.width, image.height]);
+    const ours = toRgba(image);
+    return [...Array(image.width * image.height).keys()].filter(
+      (p) =>
+        theirs.data[p * 4 + 3] !== ours[p * 4] ||
+        theirs.data[p * 4 + 2] !== ours[p * 4 + 1] ||
+        theirs.data[p * 4 + 1] !== ours[p * 4 + 2],
+    );
+  }
+
+  for (const photo of ['astronaut.png', 'coffee.png']) {
+    it(`writes ${photo} so that another BMP reader (bmp-js) sees the same pixels`, () => {
+      const { width, height, rgba } = readPhotoRgba(photo);
+      const image = fromRgba(width, height, rgba);
+      expect(image.format.kind).toBe('bgr');
+      expect(Buffer.from(toRgba(image)).equals(rgba)).toBe(true);
+      expect(disagreementsWithBmpJs(image)).toEqual([]);
+    });
+  }
+
+  it('writes 1-, 4- and 8-bit palette images that another BMP reader (bmp-js) sees the same way', () => {
+    // bmp-js reads neither 2-bit files nor indices past the palette, so give it full palettes.
+    const fullPalette = imageArbitrary(indexedArbitrary([1, 4, 8], true));
+    fc.assert(
+      fc.property(fullPalette, (image) => {
+        expect(disagreementsWithBmpJs(image)).toEqual([]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  const indexed = (palette: number[], pixels: number[] = [0]): NativeImage => ({
+    width: 1,
+    height: 1,
+    format: { kind: 'indexed', bitsPerPixel: 1, palette: Uint8Array.from(palette) },
+    pixels: Uint8Array.from(pixels),
+  });
+  const invalid: [string, NativeImage][] = [
+    ['zero width', { ...indexed([0, 0, 0, 255]), width: 0 }],
+    ['a fractional height', { ...indexed([0, 0, 0, 255]), height: 1.5 }],
+    ['too few pixel bytes', { ...indexed([0, 0, 0, 255]), width: 9 }],
+    ['too many pixel bytes', indexed([0, 0, 0, 255], [0, 0])],
+    ['an empty palette', indexed([])],
+    ['a palette of 3 entries at 1 bit', indexed([0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255])],
+    ['a palette that is not whole entries', indexed([0, 0, 0, 255, 0])],
+    ['a translucent palette entry', indexed([0, 0, 0, 128])],
+    [
+      'overlapping masks',
+      { width: 1, height: 1, format: { kind: 'masked', bitsPerPixel: 16, masks: { ...MASKS_555, alpha: 0x8001 } }, pixels: new Uint8Array(2) },
+    ],
+    [
+      'a bit depth the kind does not allow',
+      { width: 1, height: 1, format: { kind: 'bgr', bitsPerPixel: 32 } as unknown as PixelFormat, pixels: new Uint8Array(4) },
+    ],
+  ];
+  for (const [what, image] of invalid) {
+    it(`refuses an image with ${what} with ERR_BMP_INVALID_IMAGE`, () => {
+      expect(codeOf(() => encode(image))).toBe(BmpErrorCode.INVALID_IMAGE);
+    });
+  }
+});

@@ -1,0 +1,97 @@
+/**
+ * Whatever bytes arrive, decode() returns a consistent image or throws a BmpError: never another
+ * exception, never a hang, never more memory than its pixel limit allows.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BmpError, decode } from '../../../shared/bmp/index.ts';
+import { rowBytes } from '../../../shared/pixels/pixel-format.ts';
+
+const suite = fileURLToPath(new URL('../../../../shared/bmpsuite/', import.meta.url));
+const MAX_PIXELS = 1 << 20;
+
+/** Decodes and checks the result is self-consistent; returns false when refused with a BmpError. */
+function decodesConsistently(bytes: Uint8Array): boolean {
+  try {
+    const image = decode(bytes, { maxPixels: MAX_PIXELS });
+    expect(image.width * image.height).toBeLessThanOrEqual(MAX_PIXELS);
+    expect(image.pixels.length).toBe(rowBytes(image.width, image.format.bitsPerPixel) * image.height);
+    if (image.format.kind === 'indexed') {
+      const entries = image.format.palette.length / 4;
+      expect(entries >= 1 && entries <= 2 ** image.format.bitsPerPixel && Number.isInteger(entries)).toBe(true);
+    }
+    return true;
+  } catch (error) {
+    if (error instanceof BmpError) return false;
+    throw error;
+  }
+}
+
+/** Small seeds covering every header kind and storage the decoder reads. */
+const seeds = [
+  'g/pal1.bmp',
+  'g/pal4rle.bmp',
+  'g/pal8rle.bmp',
+  'g/pal8os2.bmp',
+  'g/pal8v5.bmp',
+  'g/rgb16-565.bmp',
+  'g/rgb24.bmp',
+  'q/pal8os2v2-16.bmp',
+  'q/rgba32abf.bmp',
+  'q/rgba16-4444.bmp',
+].map((name) => readFileSync(`${suite}${name}`));
+
+describe('decode on hostile input', () => {
+  it('refuses random bytes, with or without a "BM" signature, with a BmpError', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.uint8Array({ maxLength: 300 }), (signed, body) => {
+        const bytes = signed ? Uint8Array.from([0x42, 0x4d, ...body]) : body;
+        decodesConsistently(bytes);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('decodes or refuses real files with header bytes overwritten', () => {
+    const mutation = fc.record({
+      seed: fc.integer({ min: 0, max: seeds.length - 1 }),
+      writes: fc.array(fc.tuple(fc.integer({ min: 0, max: 150 }), fc.integer({ min: 0, max: 255 })), {
+        minLength: 1,
+        maxLength: 6,
+      }),
+    });
+    fc.assert(
+      fc.property(mutation, ({ seed, writes }) => {
+        const bytes = Uint8Array.from(seeds[seed]!);
+        for (const [at, value] of writes) if (at < bytes.length) bytes[at] = value;
+        decodesConsistently(bytes);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('decodes or refuses real files cut short or with pixel bytes overwritten', () => {
+    const mutation = fc.record({
+      seed: fc.integer({ min: 0, max: seeds.length - 1 }),
+      keep: fc.double({ min: 0, max: 1, noNaN: true }),
+      writes: fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 255 })), {
+        maxLength: 20,
+      }),
+    });
+    fc.assert(
+      fc.property(mutation, ({ seed, keep, writes }) => {
+        const original = seeds[seed]!;
+        const bytes = Uint8Array.from(original.subarray(0, Math.ceil(original.length * keep)));
+        for (const [where, value] of writes) bytes[Math.floor(where * bytes.length)] = value;
+        decodesConsistently(bytes);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('checks the seeds themselves decode, so the mutations start from valid files', () => {
+    expect(seeds.map((bytes) => decodesConsistently(bytes))).toEqual(seeds.map(() => true));
+  });
+});
