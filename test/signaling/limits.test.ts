@@ -1,0 +1,131 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SignalingErrorCode } from '../../shared/events.ts';
+import { Harness, EVENT_TIMEOUT_MS, disconnection, withTimeout, type Client } from './harness.ts';
+
+const harness = new Harness();
+afterEach(() => harness.closeAll());
+
+const perMinute = (points: number) => ({ points, durationSeconds: 60 });
+
+async function codes(client: Client, count: number): Promise<(SignalingErrorCode | 'ok')[]> {
+  const replies = await Promise.all(
+    Array.from({ length: count }, () => client.timeout(EVENT_TIMEOUT_MS).emitWithAck('room:create', {})),
+  );
+  return replies.map((reply) => (reply.ok ? 'ok' : reply.error.code));
+}
+
+/** The refusal a connection attempt gets: its code from `connect_error`'s data. */
+function refusal(client: Client): Promise<unknown> {
+  return withTimeout(
+    new Promise((resolve, reject) => {
+      client.once('connect', () => reject(new Error('connection was accepted')));
+      client.once('connect_error', (error) => resolve((error as Error & { data?: { code?: string } }).data?.code));
+    }),
+    'connect_error',
+  );
+}
+
+describe('rate limits and caps', () => {
+  it('answers RATE_LIMITED once a connection exceeds its event allowance', async () => {
+    const { url } = await harness.startServer({ limits: { eventRatePerConnection: perMinute(5) } });
+    const client = await harness.connectedClient(url);
+    expect(await codes(client, 7)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'RATE_LIMITED', 'RATE_LIMITED']);
+    expect(client.connected).toBe(true);
+  });
+
+  it('drops a connection that keeps sending far past its allowance, and serves others', async () => {
+    const { url } = await harness.startServer({
+      limits: { eventRatePerConnection: perMinute(5), disconnectAfterOverrunFactor: 2 },
+    });
+    const flooder = await harness.connectedClient(url);
+    const dropped = disconnection(flooder);
+    for (let i = 0; i < 20; i++) flooder.emit('room:create', {}, () => undefined);
+    expect(await dropped).toBe('io server disconnect');
+
+    const other = await harness.connectedClient(url);
+    expect(await codes(other, 1)).toEqual(['ok']);
+  });
+
+  it('limits events per address across its connections', async () => {
+    const { url } = await harness.startServer({ limits: { eventRatePerAddress: perMinute(6) } });
+    const one = await harness.connectedClient(url);
+    const two = await harness.connectedClient(url);
+    expect(await codes(one, 4)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(await codes(two, 4)).toEqual(['ok', 'ok', 'RATE_LIMITED', 'RATE_LIMITED']);
+  });
+
+  it('refuses connections beyond the per-address cap with RATE_LIMITED, and admits again once one closes', async () => {
+    const { url } = await harness.startServer({ limits: { maxConnectionsPerAddress: 2 } });
+    const first = await harness.connectedClient(url);
+    await harness.connectedClient(url);
+    expect(await refusal(harness.client(url))).toBe('RATE_LIMITED');
+
+    first.disconnect();
+    await expect.poll(async () => {
+      const retry = harness.client(url);
+      return withTimeout(
+        new Promise((resolve) => {
+          retry.once('connect', () => resolve('connected'));
+          retry.once('connect_error', () => resolve('refused'));
+        }),
+        'retry',
+      );
+    }).toBe('connected');
+  });
+
+  it('refuses new connections from an address that opens them too fast', async () => {
+    const { url } = await harness.startServer({ limits: { connectionRatePerAddress: perMinute(2) } });
+    (await harness.connectedClient(url)).disconnect();
+    (await harness.connectedClient(url)).disconnect();
+    expect(await refusal(harness.client(url))).toBe('RATE_LIMITED');
+  });
+
+  it('refuses connections beyond the server cap with SERVER_FULL', async () => {
+    const { url } = await harness.startServer({ limits: { maxConnections: 1 } });
+    await harness.connectedClient(url);
+    expect(await refusal(harness.client(url))).toBe('SERVER_FULL');
+  });
+
+  it('refuses a new room beyond the room cap with SERVER_FULL, and forgets emptied rooms', async () => {
+    const { url, io } = await harness.startServer({ limits: { maxRooms: 1 } });
+    const one = await harness.connectedClient(url);
+    const two = await harness.connectedClient(url);
+    const first = await one.timeout(EVENT_TIMEOUT_MS).emitWithAck('room:create', {});
+    const second = await two.timeout(EVENT_TIMEOUT_MS).emitWithAck('room:create', {});
+    if (!first.ok || !second.ok) throw new Error('room:create failed');
+
+    expect(await one.timeout(EVENT_TIMEOUT_MS).emitWithAck('room:join', { roomId: first.roomId })).toMatchObject({ ok: true });
+    expect(await two.timeout(EVENT_TIMEOUT_MS).emitWithAck('room:join', { roomId: second.roomId })).toMatchObject({
+      ok: false,
+      error: { code: 'SERVER_FULL' },
+    });
+
+    await one.timeout(EVENT_TIMEOUT_MS).emitWithAck('room:leave', {});
+    expect(io.of('/').adapter.rooms.has(first.roomId)).toBe(false);
+    expect(await two.timeout(EVENT_TIMEOUT_MS).emitWithAck('room:join', { roomId: second.roomId })).toMatchObject({ ok: true });
+  });
+
+  it('lets a real handshake (offer, answer, 40 trickled candidates each way) through the default limits', async () => {
+    const { url } = await harness.startServer();
+    const one = await harness.connectedClient(url);
+    const two = await harness.connectedClient(url);
+    const created = await one.timeout(EVENT_TIMEOUT_MS).emitWithAck('room:create', {});
+    if (!created.ok) throw new Error('room:create failed');
+    const a = await one.timeout(EVENT_TIMEOUT_MS).emitWithAck('room:join', { roomId: created.roomId });
+    const b = await two.timeout(EVENT_TIMEOUT_MS).emitWithAck('room:join', { roomId: created.roomId });
+    if (!a.ok || !b.ok) throw new Error('pairing failed');
+
+    const trickle = (from: Client, to: string, sdpType: 'offer' | 'answer') =>
+      Promise.all([
+        from.timeout(EVENT_TIMEOUT_MS).emitWithAck('signal', { to, data: { type: sdpType, sdp: 'v=0' } }),
+        ...Array.from({ length: 40 }, (_, i) =>
+          from.timeout(EVENT_TIMEOUT_MS).emitWithAck('signal', {
+            to,
+            data: { type: 'candidate', candidate: { candidate: `candidate:${i} 1 udp 1 10.0.0.2 ${5000 + i} typ host`, sdpMid: '0', sdpMLineIndex: 0 } },
+          }),
+        ),
+      ]);
+    const replies = [...(await trickle(two, a.selfId, 'offer')), ...(await trickle(one, b.selfId, 'answer'))];
+    expect(replies.filter((reply) => !reply.ok)).toEqual([]);
+  });
+});
