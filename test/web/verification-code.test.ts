@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { sdpFingerprint, verificationCode } from '../../web/src/net/verification-code.ts';
+
+const SDP_A = 'v=0\r\na=fingerprint:SHA-256 ab:cd:EF:01\r\na=setup:actpass\r\n';
+const SDP_B = 'v=0\r\na=fingerprint:sha-256 11:22:33:44\r\n';
+
+describe('verification code', () => {
+  it('reads and normalises the DTLS fingerprint of an SDP', () => {
+    expect(sdpFingerprint(SDP_A)).toBe('sha-256 AB:CD:EF:01');
+    expect(sdpFingerprint('v=0\r\n')).toBeNull();
+  });
+
+  it('is the same six digits on both sides', async () => {
+    const a = sdpFingerprint(SDP_A)!;
+    const b = sdpFingerprint(SDP_B)!;
+    const code = await verificationCode(a, b);
+    expect(code).toMatch(/^\d{3} \d{3}$/);
+    expect(await verificationCode(b, a)).toBe(code);
+  });
+
+  it('changes when either fingerprint is swapped', async () => {
+    const a = sdpFingerprint(SDP_A)!;
+    const b = sdpFingerprint(SDP_B)!;
+    expect(await verificationCode(a, 'sha-256 99:99')).not.toBe(await verificationCode(a, b));
+  });
+});

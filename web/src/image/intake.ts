@@ -1,0 +1,86 @@
+/**
+ * A file from the user → the NativeImage we send. BMPs go through our reader and keep their
+ * pixel format; anything else the browser can decode becomes 24- or 32-bit BMP pixel data.
+ */
+import { BmpError, decode } from '../../../shared/bmp/index.ts';
+import { readLayout } from '../../../shared/bmp/headers.ts';
+import type { NativeImage } from '../../../shared/pixels/pixel-format.ts';
+import { bmpFacts, type BmpFacts } from './bmp-facts.ts';
+import { rasterToNative } from './raster-to-native.ts';
+
+/** Same ceiling as the BMP reader's default and the receiver's manifest limit. */
+export const MAX_PIXELS = 32 * 1024 * 1024;
+const MAX_FILE_BYTES = 512 * 1024 * 1024;
+
+export interface PickedImage {
+  name: string;
+  image: NativeImage;
+  /** Header facts for a BMP; null for an image the browser decoded. */
+  bmp: BmpFacts | null;
+  /** The MIME type of a converted image, e.g. `image/png`. */
+  sourceType: string;
+  fileBytes: number;
+}
+
+export type IntakeErrorCode = 'NOT_AN_IMAGE' | 'TOO_LARGE' | 'BAD_BMP' | 'UNSUPPORTED_BMP' | 'EMPTY';
+
+export class IntakeError extends Error {
+  constructor(
+    readonly code: IntakeErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'IntakeError';
+  }
+}
+
+export async function readImageFile(file: File): Promise<PickedImage> {
+  if (file.size === 0) throw new IntakeError('EMPTY', `“${file.name}” is empty.`);
+  if (file.size > MAX_FILE_BYTES) throw new IntakeError('TOO_LARGE', `“${file.name}” is larger than 512 MB.`);
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  if (bytes[0] === 0x42 && bytes[1] === 0x4d) return readBmpFile(file.name, bytes);
+  return decodeInBrowser(file);
+}
+
+function readBmpFile(name: string, bytes: Uint8Array): PickedImage {
+  try {
+    const limits = { maxPixels: MAX_PIXELS };
+    const layout = readLayout(bytes, limits);
+    const image = decode(bytes, limits);
+    return { name, image, bmp: bmpFacts(bytes, layout), sourceType: 'image/bmp', fileBytes: bytes.byteLength };
+  } catch (err) {
+    if (!(err instanceof BmpError)) throw err;
+    const code: IntakeErrorCode =
+      err.code === 'ERR_BMP_TOO_LARGE' ? 'TOO_LARGE' : err.code === 'ERR_BMP_UNSUPPORTED' ? 'UNSUPPORTED_BMP' : 'BAD_BMP';
+    throw new IntakeError(code, `“${name}” cannot be read as a BMP: ${err.message}.`, { cause: err });
+  }
+}
+
+async function decodeInBrowser(file: File): Promise<PickedImage> {
+  let bitmap: ImageBitmap;
+  try {
+    // No colour-space conversion or premultiplication: the pixels are what the file holds.
+    bitmap = await createImageBitmap(file, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+  } catch (err) {
+    throw new IntakeError('NOT_AN_IMAGE', `“${file.name}” is not an image this browser can open.`, { cause: err });
+  }
+  const { width, height } = bitmap;
+  if (width * height > MAX_PIXELS) {
+    bitmap.close();
+    throw new IntakeError('TOO_LARGE', `“${file.name}” has ${width}×${height} pixels; the limit is 32 megapixels.`);
+  }
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  if (!context) throw new IntakeError('NOT_AN_IMAGE', 'This browser cannot draw images off screen.');
+  context.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  const rgba = context.getImageData(0, 0, width, height).data;
+  return {
+    name: file.name,
+    image: rasterToNative(width, height, rgba),
+    bmp: null,
+    sourceType: file.type || 'image',
+    fileBytes: file.size,
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * One person's presence in a room: joins through the signaling server, keeps one PeerLink to
+ * the other person and rebuilds it when needed.
+ *
+ * Who initiates: the newcomer (its join ack lists the peer already there); after a failed
+ * link, the side that initiated it tries again. A signaling hiccup alone leaves an open link
+ * alone: the socket reconnects, joins again, and the data channels never noticed.
+ */
+import type { IceServer, PeerId, SignalData } from '../../../shared/events.ts';
+import { PeerLink } from '../net/peer-link.ts';
+import { SignalingClient, SignalingRequestError, type SignalingFailure } from '../net/signaling-client.ts';
+import { LinkInfo } from './link-info.svelte.ts';
+
+export type PeerStatus = 'joining' | 'waiting' | 'connecting' | 'connected' | 'full' | 'failed';
+
+/** What the transfer side needs from the link; called only for the current link. */
+export interface LinkListener {
+  onLinkOpen(link: PeerLink): void;
+  onPacket(bytes: Uint8Array): void;
+  onControl(bytes: Uint8Array): void;
+  onLinkClosed(): void;
+}
+
+const RETRY_MS = 1_500;
+/** After a hiccup our old socket may still hold a seat in the room until the server notices. */
+const REJOIN_ATTEMPTS = 20;
+
+export class RoomSession {
+  status = $state<PeerStatus>('joining');
+  failure = $state<SignalingFailure | 'CONNECTION_FAILED' | null>(null);
+  readonly info = new LinkInfo();
+
+  readonly #roomId: string;
+  readonly #listener: LinkListener;
+  readonly #signaling: SignalingClient;
+  #iceServers: IceServer[] = [];
+  #link: PeerLink | null = null;
+  #remoteId: PeerId | null = null;
+  #initiator = false;
+  #joinedOnce = false;
+  #rejoinAttempts = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #disposed = false;
+
+  readonly #onPageHide = (): void => this.dispose();
+
+  constructor(roomId: string, listener: LinkListener) {
+    this.#roomId = roomId;
+    this.#listener = listener;
+    this.#signaling = new SignalingClient({
+      onConnect: () => void this.#join(),
+      onDisconnect: () => this.#onSignalingLost(),
+      onSignal: (from, data) => this.#onSignal(from, data),
+      onPeerJoined: (peerId) => this.#onPeerJoined(peerId),
+      onPeerLeft: (peerId) => this.#onPeerLeft(peerId),
+    });
+    // Closing the connection on the way out tells the other side at once instead of after a timeout.
+    window.addEventListener('pagehide', this.#onPageHide);
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    window.removeEventListener('pagehide', this.#onPageHide);
+    clearTimeout(this.#retryTimer);
+    this.#dropLink();
+    this.#signaling.close();
+  }
+
+  async #join(): Promise<void> {
+    try {
+      const joined = await this.#signaling.join(this.#roomId);
+      if (this.#disposed) return;
+      this.#joinedOnce = true;
+      this.#rejoinAttempts = 0;
+      this.#iceServers = joined.iceServers;
+      const other = joined.peers[0];
+      if (this.#link?.open) {
+        if (other) this.#remoteId = other;
+        return;
+      }
+      if (other) this.#connect(other, true);
+      else this.#setStatus('waiting');
+    } catch (err) {
+      this.#onJoinFailed(err);
+    }
+  }
+
+  #onJoinFailed(err: unknown): void {
+    if (this.#disposed) return;
+    const code = err instanceof SignalingRequestError ? err.code : 'SERVER_UNREACHABLE';
+    if (code === 'ROOM_FULL' && this.#joinedOnce && this.#rejoinAttempts++ < REJOIN_ATTEMPTS) {
+      this.#retryTimer = setTimeout(() => void this.#join(), RETRY_MS);
+      return;
+    }
+    if (this.#link?.open) return;
+    this.failure = code;
+    this.status = code === 'ROOM_FULL' ? 'full' : 'failed';
+  }
+
+  #connect(remoteId: PeerId, initiator: boolean): void {
+    this.#dropLink();
+    this.#remoteId = remoteId;
+    this.#initiator = initiator;
+    this.#setStatus('connecting');
+    const link: PeerLink = new PeerLink(initiator, this.#iceServers, {
+      onSignal: (data) => this.#sendSignal(remoteId, data),
+      onOpen: () => this.#onLinkOpen(link),
+      onPacket: (bytes) => this.#listener.onPacket(bytes),
+      onControl: (bytes) => this.#listener.onControl(bytes),
+      onStalled: () => this.#onLinkStalled(link),
+      onClose: (failure) => this.#onLinkClosed(link, failure !== undefined),
+    });
+    this.#link = link;
+  }
+
+  #sendSignal(to: PeerId, data: SignalData): void {
+    this.#signaling.signal(to, data).catch((err: unknown) => {
+      // The peer left between its offer and our answer: peer:left follows and resets us.
+      if (err instanceof SignalingRequestError && err.code === 'NOT_IN_ROOM') return;
+      this.#dropLink();
+      this.#onJoinFailed(err);
+    });
+  }
+
+  #onLinkOpen(link: PeerLink): void {
+    if (link !== this.#link) return;
+    this.failure = null;
+    this.status = 'connected';
+    if (link.connection) this.info.start(link.connection);
+    this.#listener.onLinkOpen(link);
+  }
+
+  #onLinkClosed(link: PeerLink, failed: boolean): void {
+    if (link !== this.#link) return;
+    this.#dropLink();
+    if (this.#disposed) return;
+    if (failed) this.failure = 'CONNECTION_FAILED';
+    const remoteId = this.#remoteId;
+    if (remoteId && this.#initiator && this.#signaling.connected) {
+      this.#setStatus('connecting');
+      this.#retryTimer = setTimeout(() => {
+        if (!this.#link && this.#remoteId === remoteId) this.#connect(remoteId, true);
+      }, RETRY_MS);
+    } else {
+      this.#setStatus(remoteId ? 'connecting' : 'waiting');
+    }
+  }
+
+  /** Lost contact after the other person left signaling too: they are gone, not hiccuping. */
+  #onLinkStalled(link: PeerLink): void {
+    if (link === this.#link && this.#remoteId === null) this.#onLinkClosed(link, false);
+  }
+
+  #onSignal(from: PeerId, data: SignalData): void {
+    if (this.#link && from === this.#remoteId) {
+      this.#link.signal(data);
+      return;
+    }
+    // A fresh offer from someone new (or from the same person after a reload) replaces the link.
+    if (data.type === 'offer') {
+      this.#connect(from, false);
+      this.#link?.signal(data);
+    }
+  }
+
+  #onPeerJoined(peerId: PeerId): void {
+    this.#remoteId = peerId;
+    if (!this.#link?.open) this.#setStatus('connecting');
+  }
+
+  #onPeerLeft(peerId: PeerId): void {
+    if (peerId !== this.#remoteId) return;
+    this.#remoteId = null;
+    // An open link outlives a signaling hiccup on the other side; it ends when it closes or
+    // stalls (a closed tab may not say goodbye; ICE consent checks notice within seconds).
+    if (this.#link?.open && !this.#link.stalled) return;
+    this.#dropLink();
+    this.#setStatus('waiting');
+  }
+
+  #onSignalingLost(): void {
+    if (!this.#link?.open && this.status !== 'full') this.#setStatus('joining');
+  }
+
+  #dropLink(): void {
+    clearTimeout(this.#retryTimer);
+    const link = this.#link;
+    if (!link) return;
+    this.#link = null;
+    const wasOpen = link.open;
+    link.close();
+    this.info.stop();
+    if (wasOpen) this.#listener.onLinkClosed();
+  }
+
+  #setStatus(status: PeerStatus): void {
+    if (!this.#disposed) this.status = status;
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * The WebRTC edge: one simple-peer connection carrying two data channels.
+ *
+ * - packets: simple-peer's own channel, unordered with no retransmissions, for pixel packets.
+ * - control: a second, reliable and ordered channel for manifests, receipts and completion.
+ *   simple-peer's answering side replaces its channel on every `datachannel` event, so this
+ *   one is pre-negotiated (`negotiated: true`, same id on both sides) and fires no such event.
+ */
+import SimplePeer from 'simple-peer/simplepeer.min.js';
+import type { IceServer, SignalData } from '../../../shared/events.ts';
+import type { ControlChannel, PacketChannel } from '../../../shared/transfer/channel.ts';
+
+const PACKET_CHANNEL: RTCDataChannelInit = { ordered: false, maxRetransmits: 0 };
+const CONTROL_CHANNEL: RTCDataChannelInit = { ordered: true, negotiated: true, id: 100 };
+
+export type LinkFailure = 'CONNECTION_FAILED' | 'CHANNEL_ERROR';
+
+export interface PeerLinkHandlers {
+  onSignal(data: SignalData): void;
+  /** Both channels are open. */
+  onOpen(): void;
+  onPacket(bytes: Uint8Array): void;
+  onControl(bytes: Uint8Array): void;
+  /** ICE lost contact (consent checks unanswered for a few seconds); it may still recover. */
+  onStalled(): void;
+  /** The connection is gone for good; `failure` is undefined for an orderly close. */
+  onClose(failure: LinkFailure | undefined): void;
+}
+
+interface SimplePeerInternals {
+  _pc: RTCPeerConnection | null;
+  _channel: RTCDataChannel | null;
+}
+
+export class PeerLink {
+  readonly #peer: SimplePeer.Instance;
+  readonly #internals: SimplePeerInternals;
+  readonly #control: RTCDataChannel;
+  readonly #handlers: PeerLinkHandlers;
+  #peerConnected = false;
+  #open = false;
+  #closed = false;
+
+  constructor(initiator: boolean, iceServers: IceServer[], handlers: PeerLinkHandlers) {
+    this.#handlers = handlers;
+    const link = this;
+    this.packets = {
+      send: (bytes) => link.#sendPacket(bytes),
+      get bufferedAmount() {
+        return link.#bufferedAmount();
+      },
+      onceBufferedAmountLow: (threshold, callback) => link.#onceBufferedAmountLow(threshold, callback),
+    };
+    this.#peer = new SimplePeer({ initiator, channelConfig: PACKET_CHANNEL, config: { iceServers }, trickle: true });
+    this.#internals = this.#peer as unknown as SimplePeerInternals;
+    const pc = this.#internals._pc;
+    if (!pc) throw new Error('simple-peer created no RTCPeerConnection');
+    this.#control = pc.createDataChannel('control', CONTROL_CHANNEL);
+    this.#control.binaryType = 'arraybuffer';
+    this.#control.onopen = () => this.#onMaybeOpen();
+    this.#control.onmessage = (event: MessageEvent<ArrayBuffer>) => this.#onControlMessage(event);
+    this.#control.onclose = () => this.#onClose(undefined);
+    this.#peer.on('signal', (data) => this.#handlers.onSignal(data as SignalData));
+    this.#peer.on('connect', () => this.#onPeerConnect());
+    this.#peer.on('data', (data: Uint8Array) => this.#handlers.onPacket(data));
+    this.#peer.on('close', () => this.#onClose(undefined));
+    this.#peer.on('iceStateChange', (state: RTCIceConnectionState) => this.#onIceState(state));
+    this.#peer.on('error', (err: Error & { code?: string }) => this.#onError(err));
+  }
+
+  get open(): boolean {
+    return this.#open;
+  }
+
+  /** The RTCPeerConnection, for getStats() and the DTLS fingerprints; null once closed. */
+  get connection(): RTCPeerConnection | null {
+    return this.#internals._pc;
+  }
+
+  signal(data: SignalData): void {
+    if (!this.#closed) this.#peer.signal(data as SimplePeer.SignalData);
+  }
+
+  readonly packets: PacketChannel;
+  readonly control: ControlChannel = { send: (bytes) => this.#sendControl(bytes) };
+
+  close(): void {
+    this.#closed = true;
+    this.#control.close();
+    this.#peer.destroy();
+  }
+
+  #bufferedAmount(): number {
+    return this.#internals._channel?.bufferedAmount ?? 0;
+  }
+
+  /** Sends on a closed link are dropped: the close event is what tells the engine. */
+  #sendPacket(bytes: Uint8Array): void {
+    if (this.#open && !this.#closed) this.#peer.send(bytes);
+  }
+
+  #sendControl(bytes: Uint8Array): void {
+    if (this.#control.readyState === 'open') this.#control.send(bytes as Uint8Array<ArrayBuffer>);
+  }
+
+  /** A closed link never calls back: the transfer learns of the close from onClose instead. */
+  #onceBufferedAmountLow(threshold: number, callback: () => void): void {
+    const channel = this.#internals._channel;
+    if (this.#closed || !channel) return;
+    if (channel.bufferedAmount <= threshold) {
+      queueMicrotask(callback);
+      return;
+    }
+    channel.bufferedAmountLowThreshold = threshold;
+    channel.addEventListener('bufferedamountlow', () => callback(), { once: true });
+  }
+
+  #onPeerConnect(): void {
+    this.#peerConnected = true;
+    this.#onMaybeOpen();
+  }
+
+  #onIceState(state: RTCIceConnectionState): void {
+    if (state === 'disconnected' && this.#open) this.#handlers.onStalled();
+  }
+
+  /** True while ICE has lost contact with the other side. */
+  get stalled(): boolean {
+    return this.#internals._pc?.iceConnectionState === 'disconnected';
+  }
+
+  #onMaybeOpen(): void {
+    if (this.#open || this.#closed || !this.#peerConnected || this.#control.readyState !== 'open') return;
+    this.#open = true;
+    this.#handlers.onOpen();
+  }
+
+  #onControlMessage(event: MessageEvent<ArrayBuffer>): void {
+    this.#handlers.onControl(new Uint8Array(event.data));
+  }
+
+  #onError(err: Error & { code?: string }): void {
+    this.#onClose(err.code === 'ERR_DATA_CHANNEL' ? 'CHANNEL_ERROR' : 'CONNECTION_FAILED');
+  }
+
+  #onClose(failure: LinkFailure | undefined): void {
+    if (this.#closed) return;
+    this.close();
+    this.#handlers.onClose(failure);
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The socket.io edge: typed requests with acknowledgements and timeouts, server errors and
+ * transport failures translated into codes the UI can show.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type {
+  Ack,
+  ClientToServerEvents,
+  JoinResult,
+  PeerId,
+  RoomId,
+  ServerToClientEvents,
+  SignalData,
+  SignalingErrorCode,
+} from '../../../shared/events.ts';
+
+const ACK_TIMEOUT_MS = 8_000;
+
+export type SignalingFailure = SignalingErrorCode | 'SERVER_UNREACHABLE';
+
+export class SignalingRequestError extends Error {
+  constructor(
+    readonly code: SignalingFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SignalingRequestError';
+  }
+}
+
+export interface SignalingHandlers {
+  /** The socket (re)connected: a fresh socket id, so any room must be joined again. */
+  onConnect(): void;
+  onDisconnect(): void;
+  onSignal(from: PeerId, data: SignalData): void;
+  onPeerJoined(peerId: PeerId): void;
+  onPeerLeft(peerId: PeerId): void;
+}
+
+type TypedSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export class SignalingClient {
+  readonly #socket: TypedSocket;
+
+  constructor(handlers?: SignalingHandlers) {
+    // Same origin: `npm start` serves the page from the signaling server, `npm run dev` proxies.
+    this.#socket = io({ transports: ['websocket', 'polling'] });
+    if (!handlers) return;
+    this.#socket.on('connect', () => handlers.onConnect());
+    this.#socket.on('disconnect', () => handlers.onDisconnect());
+    this.#socket.on('signal', ({ from, data }) => handlers.onSignal(from, data));
+    this.#socket.on('peer:joined', ({ peerId }) => handlers.onPeerJoined(peerId));
+    this.#socket.on('peer:left', ({ peerId }) => handlers.onPeerLeft(peerId));
+  }
+
+  get connected(): boolean {
+    return this.#socket.connected;
+  }
+
+  async createRoom(): Promise<RoomId> {
+    const res = await this.#request<{ roomId: RoomId }>((ack) => this.#socket.emit('room:create', {}, ack));
+    return res.roomId;
+  }
+
+  join(roomId: RoomId): Promise<JoinResult> {
+    return this.#request<JoinResult>((ack) => this.#socket.emit('room:join', { roomId }, ack));
+  }
+
+  async signal(to: PeerId, data: SignalData): Promise<void> {
+    await this.#request((ack) => this.#socket.emit('signal', { to, data }, ack));
+  }
+
+  close(): void {
+    this.#socket.removeAllListeners();
+    this.#socket.disconnect();
+  }
+
+  #request<T extends object>(emit: (ack: (res: Ack<T>) => void) => void): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new SignalingRequestError('SERVER_UNREACHABLE', 'The signaling server did not answer.')),
+        ACK_TIMEOUT_MS,
+      );
+      emit((res) => {
+        clearTimeout(timer);
+        if (res.ok) resolve(res);
+        else reject(new SignalingRequestError(res.error.code, res.error.message));
+      });
+    });
+  }
+}

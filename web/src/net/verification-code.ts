@@ -1,0 +1,25 @@
+/**
+ * A short code both people can read aloud to rule out a meddling signaling server.
+ *
+ * Each side's DTLS certificate fingerprint is in its SDP. A server that relays the SDP could
+ * swap both to sit in the middle, but then each browser sees a different pair of
+ * fingerprints, so the codes the two people read differ.
+ */
+
+/** The `a=fingerprint:` value of an SDP (e.g. `sha-256 AB:CD:…`), normalised; null if absent. */
+export function sdpFingerprint(sdp: string): string | null {
+  const match = /^a=fingerprint:(\S+) ([0-9A-Fa-f:]+)\s*$/m.exec(sdp);
+  return match ? `${match[1]!.toLowerCase()} ${match[2]!.toUpperCase()}` : null;
+}
+
+/**
+ * Six digits shown as `123 456`, the same on both sides: the two fingerprints are sorted
+ * before hashing, so which side is local does not matter.
+ */
+export async function verificationCode(fingerprintA: string, fingerprintB: string): Promise<string> {
+  const joined = [fingerprintA, fingerprintB].sort().join('\n');
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(joined));
+  const value = new DataView(digest).getUint32(0) % 1_000_000;
+  const digits = value.toString().padStart(6, '0');
+  return `${digits.slice(0, 3)} ${digits.slice(3)}`;
+}

@@ -1,0 +1,6 @@
+// simple-peer's package entry needs Node globals (`global`, `process`) that Vite does not
+// provide; its prebuilt browser bundle does not (PLATFORM.md). Same API, same types.
+declare module 'simple-peer/simplepeer.min.js' {
+  import SimplePeer = require('simple-peer');
+  export default SimplePeer;
+}
