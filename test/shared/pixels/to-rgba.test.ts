@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MASKS_555, MASKS_ARGB32, MASKS_XRGB32, type NativeImage } from '../../../shared/pixels/pixel-format.ts';
-import { toRgba } from '../../../shared/pixels/to-rgba.ts';
+import { createRgbaMapper, toRgba } from '../../../shared/pixels/to-rgba.ts';
 
 const rgba = (image: NativeImage): number[] => [...toRgba(image)];
 
@@ -64,5 +64,40 @@ describe('toRgba', () => {
     };
     // 512 × 255 / 1023 = 127.6 → 128; 1 × 255 / 3 = 85.
     expect(rgba(image)).toEqual([255, 128, 0, 85]);
+  });
+});
+
+describe('createRgbaMapper', () => {
+  /** An RGBA word as its four bytes, red first. */
+  const bytesOf = (word: number): number[] => [word & 0xff, (word >>> 8) & 0xff, (word >>> 16) & 0xff, word >>> 24];
+
+  it('maps palette indices, and indices past the palette to opaque black', () => {
+    const map = createRgbaMapper({ kind: 'indexed', bitsPerPixel: 4, palette: Uint8Array.from([1, 2, 3, 255]) });
+    expect(bytesOf(map(0))).toEqual([1, 2, 3, 255]);
+    expect(bytesOf(map(15))).toEqual([0, 0, 0, 255]);
+  });
+
+  it('maps a 24-bit little-endian BGR word', () => {
+    const map = createRgbaMapper({ kind: 'bgr', bitsPerPixel: 24 });
+    expect(bytesOf(map(0x010203))).toEqual([1, 2, 3, 255]);
+  });
+
+  it('accepts 32-bit words built with << 24, which are negative int32 values', () => {
+    const map = createRgbaMapper({ kind: 'masked', bitsPerPixel: 32, masks: MASKS_ARGB32 });
+    const raw = 0x33 | (0x22 << 8) | (0x11 << 16) | (0x80 << 24);
+    expect(raw).toBeLessThan(0);
+    expect(bytesOf(map(raw))).toEqual([0x11, 0x22, 0x33, 0x80]);
+    expect(map(raw)).toBeGreaterThan(0);
+  });
+
+  it('agrees with toRgba on every 16-bit word', () => {
+    const format = { kind: 'masked', bitsPerPixel: 16, masks: MASKS_555 } as const;
+    const pixels = new Uint8Array(2 * 65536);
+    for (let raw = 0; raw < 65536; raw++) pixels.set([raw & 0xff, raw >> 8], raw * 2);
+    const all = toRgba({ width: 65536, height: 1, format, pixels });
+    const map = createRgbaMapper(format);
+    for (let raw = 0; raw < 65536; raw++) {
+      if (map(raw) !== new DataView(all.buffer).getUint32(raw * 4, true)) expect.fail(`word 0x${raw.toString(16)}`);
+    }
   });
 });
