@@ -8,7 +8,7 @@
 //
 //   node scripts/run-e2e.mjs <command> [args...]
 //
-// The child sees PIXELDROP_NETNS=1 when it runs inside the namespace.
+// The child sees PIXELDROP_NETNS=1 when it runs inside the namespace, 0 on the normal network.
 import { spawnSync } from 'node:child_process';
 
 const command = process.argv.slice(2);
@@ -50,4 +50,4 @@ if (!alreadyInside && canIsolate) {
 } else if (!alreadyInside) {
   console.log('run-e2e: not root or no unshare/ip: using the normal network; real packet-loss cases will be skipped');
 }
-process.exit(run(command, {}));
+process.exit(run(command, alreadyInside ? {} : { PIXELDROP_NETNS: '0' }));

@@ -4,12 +4,11 @@
  * that WebRTC works in this environment and, by the benchmark, to measure the channel ceiling
  * and the baselines between the same kind of pages the app runs in.
  */
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import ts from 'typescript';
 import { openPeerPage, type PeerPage } from './chromium.ts';
+import { pageScript } from './page-script.ts';
 import type * as RawChannel from './page/raw-channel.ts';
 
 declare global {
@@ -22,7 +21,8 @@ const PAGE_SOURCE = new URL('./page/raw-channel.ts', import.meta.url);
 const CONNECT_TIMEOUT_MS = 15_000;
 
 const INDEX_HTML = `<!doctype html><meta charset="utf-8"><title>raw channel</title>
-<script type="module">import * as rawChannel from '/raw-channel.js'; window.rawChannel = rawChannel; document.title = 'ready';</script>`;
+<p>Bench page: a bare RTCPeerConnection (test/e2e/harness/page/raw-channel.ts).</p>
+<script src="/raw-channel.js"></script><script>document.title = 'ready';</script>`;
 
 export interface RawServer {
   url: string;
@@ -33,10 +33,7 @@ export interface RawServer {
 
 /** A static server on an ephemeral port: the bench page, its script, and files registered with `serve`. */
 export async function startRawServer(): Promise<RawServer> {
-  // Type-only stripping is enough: the page module uses nothing but browser APIs.
-  const script = ts.transpileModule(readFileSync(PAGE_SOURCE, 'utf8'), {
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
-  }).outputText;
+  const script = pageScript(PAGE_SOURCE, 'rawChannel');
   const files = new Map<string, { type: string; body: string | Uint8Array }>([
     ['/', { type: 'text/html', body: INDEX_HTML }],
     ['/raw-channel.js', { type: 'text/javascript', body: script }],

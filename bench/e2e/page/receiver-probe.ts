@@ -1,0 +1,136 @@
+/**
+ * Injected into the receiving app page by the benchmark (never part of the app): observes the
+ * page the way a stopwatch and a profiler would, without touching the app's code.
+ */
+
+const END_STATE = /interrupted|incomplete|complete/i;
+
+function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+function byTestId(id: string): Element | null {
+  return document.querySelector(`[data-testid="${id}"]`);
+}
+
+export interface TransferTimes {
+  /** When `transfer-state` first showed a state that is not an end (the transfer began here). */
+  activeAt: number;
+  /** When it then first showed an end state, and which one. */
+  endedAt: number;
+  endState: string;
+}
+
+let transfer: TransferTimes = { activeAt: 0, endedAt: 0, endState: '' };
+let transferObserver: MutationObserver | undefined;
+
+/**
+ * Starts watching for the next transfer: the state must leave any earlier end state before an end
+ * counts, so the previous transfer's "complete" is not taken for this one's.
+ */
+export function watchTransfer(): void {
+  transferObserver?.disconnect();
+  transfer = { activeAt: 0, endedAt: 0, endState: '' };
+  const check = () => {
+    const text = byTestId('transfer-state')?.textContent ?? '';
+    if (!transfer.activeAt) {
+      if (text.trim() !== '' && !END_STATE.test(text)) transfer.activeAt = epochNow();
+    } else if (END_STATE.test(text)) {
+      transfer.endedAt = epochNow();
+      transfer.endState = text.trim();
+      transferObserver?.disconnect();
+    }
+  };
+  transferObserver = new MutationObserver(check);
+  transferObserver.observe(document.body, { subtree: true, childList: true, characterData: true });
+}
+
+export function transferTimes(): TransferTimes {
+  return { ...transfer };
+}
+
+let coarseAt = 0;
+let coarseError = '';
+
+/**
+ * Records when the first Adam7 pass (every 8th pixel of every 8th row: the coarse picture) is
+ * complete on the canvas, i.e. equals `expected` (its RGBA, pass order, base64). Reads only the
+ * rows still incomplete, once per animation frame, as the app paints per frame.
+ */
+export function watchCoarse(width: number, height: number, expectedBase64: string): void {
+  coarseAt = 0;
+  coarseError = '';
+  const expected = Uint8Array.from(atob(expectedBase64), (c) => c.charCodeAt(0));
+  const columns = Math.ceil(width / 8);
+  let pending = Array.from({ length: Math.ceil(height / 8) }, (_, row) => row);
+  const frame = () => {
+    const canvas = byTestId('receive-canvas') as HTMLCanvasElement | null;
+    const context = canvas?.width === width && canvas.height === height ? canvas.getContext('2d') : null;
+    if (canvas && canvas.width === width && canvas.height === height && !context) {
+      coarseError = 'receive-canvas has no 2d context';
+      return;
+    }
+    if (context) {
+      pending = pending.filter((row) => {
+        const data = context.getImageData(0, row * 8, width, 1).data;
+        for (let column = 0; column < columns; column++) {
+          const at = column * 32;
+          const want = (row * columns + column) * 4;
+          for (let c = 0; c < 4; c++) if (data[at + c] !== expected[want + c]) return true;
+        }
+        return false;
+      });
+      if (pending.length === 0) {
+        coarseAt = epochNow();
+        return;
+      }
+    }
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}
+
+export function coarseResult(): { coarseAt: number; error: string } {
+  return { coarseAt, error: coarseError };
+}
+
+interface Sample {
+  at: number;
+  value: number;
+}
+
+let longTasks: Sample[] = [];
+let heap: Sample[] = [];
+let healthObserver: PerformanceObserver | undefined;
+let heapTimer: ReturnType<typeof setInterval> | undefined;
+
+/** Chromium's non-standard heap figure; precise only with --enable-precise-memory-info. */
+function usedHeap(): number {
+  return (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? Number.NaN;
+}
+
+/** Collects main-thread long tasks (> 50 ms by definition) and the JS heap every 20 ms. */
+export function watchHealth(): void {
+  longTasks = [];
+  heap = [];
+  healthObserver?.disconnect();
+  healthObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longTasks.push({ at: performance.timeOrigin + entry.startTime, value: entry.duration });
+  });
+  healthObserver.observe({ type: 'longtask' });
+  if (heapTimer !== undefined) clearInterval(heapTimer);
+  heapTimer = setInterval(() => heap.push({ at: epochNow(), value: usedHeap() }), 20);
+}
+
+/** Stops watching; returns the longest task (0 when none exceeded 50 ms) and the peak heap between `from` and `to` (epoch ms). */
+export function healthResult(from: number, to: number): { longestTaskMs: number; longTaskCount: number; peakHeapBytes: number } {
+  healthObserver?.disconnect();
+  clearInterval(heapTimer);
+  const inWindow = (sample: Sample) => sample.at >= from && sample.at <= to;
+  const tasks = longTasks.filter((task) => task.at + task.value >= from && task.at <= to);
+  return {
+    longestTaskMs: Math.max(0, ...tasks.map((task) => task.value)),
+    longTaskCount: tasks.length,
+    peakHeapBytes: Math.max(...heap.filter(inWindow).map((sample) => sample.value)),
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * The real Pixeldrop: the signaling server (which also serves the built web app) on an ephemeral
+ * port in this process, and two Chromium pages that meet the way people do — one creates a room
+ * on the landing page, the other opens the link it shows. Helpers drive the app only through
+ * what a person sees and the `data-testid`s of issue 5.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { createSignalingServer } from '../../../signaling/app.ts';
+import { createLogger } from '../../../signaling/logger.ts';
+import { openPeerPage, type PeerPage } from './chromium.ts';
+import { waitUntil } from './wait.ts';
+
+const STATIC_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+const CONNECT_TIMEOUT_MS = 20_000;
+
+export interface AppServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The real server, as `npm start` runs it, minus the environment: port 0, logs only at warn. */
+export async function startAppServer(): Promise<AppServer> {
+  const http = createServer();
+  const io = createSignalingServer(http, { staticDir: STATIC_DIR, logger: createLogger('warn') });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      // Keep-alive connections from the pages would hold the http server open; io.close() closes it.
+      http.closeAllConnections();
+      await io.close();
+    },
+  };
+}
+
+export interface AppPair {
+  /** Created the room; sends the images in these tests. */
+  sender: PeerPage;
+  /** Opened the link. */
+  receiver: PeerPage;
+  roomUrl: string;
+  close(): Promise<void>;
+}
+
+/** Landing page → "Create a room" → `/r/<id>`; the second page opens the link shown there; both reach `connected`. */
+export async function openRoom(browser: Browser, server: AppServer): Promise<AppPair> {
+  const sender = await openPeerPage(browser, 'sender');
+  const pages: PeerPage[] = [sender];
+  const close = async () => {
+    for (const peer of pages) await peer.context.close();
+  };
+  try {
+    await sender.page.goto(server.url);
+    await sender.page.getByRole('button', { name: 'Create a room' }).click();
+    await sender.page.waitForURL(/\/r\/[^/]+$/, { timeout: 10_000 });
+    const roomUrl = (await sender.page.getByTestId('room-link').textContent({ timeout: 10_000 }))?.trim() ?? '';
+    if (!roomUrl.startsWith(server.url)) throw new Error(`room link ${JSON.stringify(roomUrl)} does not point at ${server.url}`);
+    if (roomUrl !== sender.page.url()) throw new Error(`room link ${roomUrl} differs from the room page's own URL ${sender.page.url()}`);
+
+    const receiver = await openPeerPage(browser, 'receiver');
+    pages.push(receiver);
+    await receiver.page.goto(roomUrl);
+    for (const peer of pages) await waitForPeerStatus(peer.page, 'connected', CONNECT_TIMEOUT_MS);
+    return { sender, receiver, roomUrl, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+export async function waitForPeerStatus(page: Page, status: 'waiting' | 'connecting' | 'connected', timeoutMs: number): Promise<void> {
+  await waitUntil(
+    async () => (await page.getByTestId('peer-status').textContent()) ?? '',
+    (text) => text.toLowerCase().includes(status),
+    { timeoutMs, what: `peer-status "${status}"` },
+  );
+}
+
+/** Files handed to the file picker live in a temporary directory (Chromium reads big files from disk faster than over the protocol). */
+export class FileStage {
+  private readonly dir = mkdtempSync(join(tmpdir(), 'pixeldrop-e2e-'));
+
+  path(name: string, bytes: Uint8Array): string {
+    const path = join(this.dir, name);
+    writeFileSync(path, bytes);
+    return path;
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export async function chooseImage(page: Page, path: string): Promise<void> {
+  await page.getByLabel('Choose image').setInputFiles(path);
+}
+
+export interface SendOptions {
+  order?: 'rows' | 'interlaced' | 'scattered';
+  /** Simulated loss in percent, applied by the sender before anything reaches the network. */
+  lossPct?: number;
+  repair: boolean;
+}
+
+export async function setSendOptions(page: Page, options: SendOptions): Promise<void> {
+  if (options.order) await page.getByTestId('opt-order').selectOption(options.order);
+  await page.getByTestId('opt-loss').fill(String(options.lossPct ?? 0));
+  await page.getByTestId('opt-repair').setChecked(options.repair);
+}
+
+export type TransferEnd = 'complete' | 'incomplete' | 'interrupted';
+
+/** Waits until `transfer-state` names an end state and returns it. */
+export async function waitForTransferEnd(page: Page, timeoutMs: number): Promise<TransferEnd> {
+  const text = await waitUntil(
+    async () => ((await page.getByTestId('transfer-state').textContent()) ?? '').toLowerCase(),
+    // "incomplete" contains "complete": look for the longer words first.
+    (state) => /interrupted|incomplete|complete/.test(state),
+    { timeoutMs, what: 'transfer-state to reach complete, incomplete or interrupted' },
+  );
+  return text.includes('interrupted') ? 'interrupted' : text.includes('incomplete') ? 'incomplete' : 'complete';
+}
+
+export interface Stats {
+  sent: number;
+  received: number;
+  lost: number;
+  lossPct: number;
+  throughput: number;
+  elapsed: number;
+}
+
+const STAT_IDS = {
+  sent: 'stat-sent',
+  received: 'stat-received',
+  lost: 'stat-lost',
+  lossPct: 'stat-loss-pct',
+  throughput: 'stat-throughput',
+  elapsed: 'stat-elapsed',
+} as const satisfies Record<keyof Stats, string>;
+
+/** The statistics as shown; each testid's text is a number (issue 5). */
+export async function readStats(page: Page): Promise<Stats> {
+  const entries = await Promise.all(
+    Object.entries(STAT_IDS).map(async ([key, testId]) => {
+      const text = ((await page.getByTestId(testId).first().textContent({ timeout: 5_000 })) ?? '').trim();
+      // Tolerate grouping separators only; anything else must be a plain number.
+      const value = Number(text.replace(/[\s,\u202f]/g, ''));
+      if (text === '' || !Number.isFinite(value)) throw new Error(`${testId} shows ${JSON.stringify(text)}, not a number`);
+      return [key, value] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as unknown as Stats;
+}
+
+export interface CanvasPixels {
+  width: number;
+  height: number;
+  /** RGBA, rows top-down, as getImageData returns it. */
+  rgba: Uint8Array;
+}
+
+/** The receiver's canvas, read back pixel for pixel. */
+export async function readCanvas(page: Page): Promise<CanvasPixels> {
+  const { width, height, base64 } = await page.getByTestId('receive-canvas').evaluate((element) => {
+    const canvas = element as HTMLCanvasElement;
+    let context = canvas.getContext('2d');
+    if (!context) {
+      // The app draws with another context type: copy the canvas onto a 2D one to read it.
+      const copy = document.createElement('canvas');
+      copy.width = canvas.width;
+      copy.height = canvas.height;
+      context = copy.getContext('2d')!;
+      context.drawImage(canvas, 0, 0);
+    }
+    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    // Strings cross the protocol far faster than arrays of numbers; build base64 in slices.
+    let binary = '';
+    for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode(...data.subarray(i, i + 0x8000));
+    return { width: canvas.width, height: canvas.height, base64: btoa(binary) };
+  });
+  return { width, height, rgba: new Uint8Array(Buffer.from(base64, 'base64')) };
+}
