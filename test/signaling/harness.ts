@@ -22,6 +22,12 @@ export interface RunningServer {
 export class Harness {
   private readonly servers: SignalingIo[] = [];
   private readonly clients: ClientSocket[] = [];
+  private readonly cleanups: (() => Promise<void>)[] = [];
+
+  /** Runs `cleanup` in closeAll(), after clients and servers are closed, latest first. */
+  onClose(cleanup: () => Promise<void>): void {
+    this.cleanups.push(cleanup);
+  }
 
   async startServer(options: SignalingServerOptions = {}): Promise<RunningServer> {
     const httpServer = createServer();
@@ -54,6 +60,7 @@ export class Harness {
   async closeAll(): Promise<void> {
     for (const client of this.clients.splice(0)) client.disconnect();
     await Promise.all(this.servers.splice(0).map((io) => new Promise<void>((resolve) => io.close(() => resolve()))));
+    for (const cleanup of this.cleanups.splice(0).reverse()) await cleanup();
   }
 }
 
