@@ -5,11 +5,17 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSignalingServer } from './app.ts';
-import { readConfig } from './config.ts';
+import { readConfig, type ServerConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { connectRedis } from './redis-clients.ts';
 
-const config = readConfig(process.env);
+let config: ServerConfig;
+try {
+  config = readConfig(process.env);
+} catch (error) {
+  createLogger().fatal({ err: error }, 'not starting: the environment is invalid');
+  process.exit(1);
+}
 const logger = createLogger(config.logLevel);
 
 if (!config.roomSecret) {
