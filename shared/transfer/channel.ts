@@ -1,0 +1,29 @@
+/**
+ * What the engine needs from the outside world. The browser edge maps these to RTCDataChannels
+ * and setTimeout; tests and benchmarks map them to an in-memory link and virtual time, so every
+ * transfer is deterministic.
+ */
+
+/** The unreliable, unordered channel the data packets travel on. */
+export interface PacketChannel {
+  send(bytes: Uint8Array): void;
+  /** Bytes handed to `send` and not yet on the wire (RTCDataChannel.bufferedAmount). */
+  readonly bufferedAmount: number;
+  /**
+   * Calls `callback` once, when `bufferedAmount` has fallen to `threshold` or below. An
+   * RTCDataChannel does this with `bufferedAmountLowThreshold = threshold` and a one-shot
+   * `bufferedamountlow` listener.
+   */
+  onceBufferedAmountLow(threshold: number, callback: () => void): void;
+}
+
+/** The reliable, ordered channel for manifests and control messages. */
+export interface ControlChannel {
+  send(bytes: Uint8Array): void;
+}
+
+/** Milliseconds from any fixed origin (performance.now in a browser). */
+export type Clock = () => number;
+
+/** Runs `callback` after `delayMs` (setTimeout in a browser); returns a function that cancels it. */
+export type Scheduler = (callback: () => void, delayMs: number) => () => void;

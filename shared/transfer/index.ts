@@ -1,0 +1,81 @@
+/**
+ * Pixeldrop transfer engine: the one public surface of shared/transfer.
+ *
+ * A browser wires one {@link TransferSession} per peer connection to two data channels:
+ *
+ * ```ts
+ * // Reliable, ordered: manifests and control messages. Unreliable, unordered: data packets.
+ * const control = pc.createDataChannel('control', { negotiated: true, id: 1 });
+ * const data = pc.createDataChannel('data', { negotiated: true, id: 2, ordered: false, maxRetransmits: 0 });
+ * control.binaryType = data.binaryType = 'arraybuffer';
+ *
+ * const packets: PacketChannel = {
+ *   send: (bytes) => data.send(bytes),
+ *   get bufferedAmount() { return data.bufferedAmount; },
+ *   onceBufferedAmountLow(threshold, callback) {
+ *     // The event only fires on the way down: call back at once if already there.
+ *     if (data.bufferedAmount <= threshold) return void setTimeout(callback, 0);
+ *     data.bufferedAmountLowThreshold = threshold;
+ *     data.addEventListener('bufferedamountlow', () => callback(), { once: true });
+ *   },
+ * };
+ * const session = new TransferSession({
+ *   control: { send: (bytes) => control.send(bytes) },
+ *   packets,
+ *   now: () => performance.now(),
+ *   schedule: (callback, ms) => { const id = setTimeout(callback, ms); return () => clearTimeout(id); },
+ *   onIncoming: (receiver) => ui.show(receiver),      // a manifest arrived: a Receiver exists
+ * });
+ * control.onmessage = (e) => session.receiveControl(new Uint8Array(e.data));
+ * data.onmessage = (e) => session.receivePacket(new Uint8Array(e.data));
+ * pc.onconnectionstatechange = () => { if (pc.connectionState === 'closed' || pc.connectionState === 'failed') session.close(); };
+ *
+ * // Sending: a NativeImage from decodeBmp.
+ * const sender = session.send(image, { fileName: 'photo.bmp', scanOrder: 'scattered', repairRounds: 3,
+ *   loss: { kind: 'bernoulli', p: 0.1, seed: 42 }, onStateChange: (s) => ui.update(s) });
+ * sender.stats; sender.timeSeries(); sender.cancel();
+ *
+ * // Receiving, once per animation frame:
+ * const rect = receiver.takeDirtyRect();                       // null when nothing changed
+ * if (rect) ctx.putImageData(new ImageData(receiver.displayRgba(concealOn), w, h), 0, 0, rect.x, rect.y, rect.width, rect.height);
+ * receiver.stats; receiver.timeSeries(); receiver.state;      // 'receiving' | 'complete' | 'incomplete' | 'interrupted'
+ * ```
+ *
+ * `receiver.rgba` is updated in place as packets land (missing pixels transparent): paint from it
+ * directly for the raw view; `displayRgba(true)` conceals into a fresh copy (cost grows with the
+ * image: call it on a timer or when the state changes, not on every frame of a 24 MP transfer).
+ * With simple-peer, which has a single channel, use its channel for data (channelConfig
+ * `{ ordered: false, maxRetransmits: 0 }`) and add a `negotiated: true` reliable channel for
+ * control (PLATFORM.md). Control messages must travel reliably: the engine never resends them.
+ */
+export type { Clock, ControlChannel, PacketChannel, Scheduler } from './channel.ts';
+export { TransferSession, type SendOptions, type SessionStats, type TransferSessionOptions } from './session.ts';
+export {
+  DEFAULT_HIGH_WATER_MARK,
+  DEFAULT_LOW_WATER_MARK,
+  DEFAULT_PACKETS_PER_TURN,
+  Sender,
+  type SenderOptions,
+  type SenderSample,
+  type SenderState,
+  type SenderStats,
+} from './sender.ts';
+export {
+  DEFAULT_SETTLE_MS,
+  Receiver,
+  type ReceiverOptions,
+  type ReceiverSample,
+  type ReceiverState,
+  type ReceiverStats,
+} from './receiver.ts';
+export { createLossModel, meanLossRate, type LossModel, type LossSpec } from './loss-model.ts';
+export { conceal } from './conceal.ts';
+export type { Rect } from './dirty-rect.ts';
+export { TIME_SERIES_INTERVAL_MS, type Sample } from './time-series.ts';
+export { VirtualTime } from './virtual-time.ts';
+export {
+  createMemoryControlLink,
+  createMemoryPacketLink,
+  type MemoryLinkOptions,
+  type MemoryPacketLink,
+} from './memory-link.ts';

@@ -1,0 +1,364 @@
+/**
+ * Receives one transfer: created from a validated manifest, fed data packets in any order and
+ * the sender's end-of-pass messages, it places pixels as they arrive, accounts for every packet,
+ * and answers each pass with a receipt (repair) or the final verdict.
+ */
+import {
+  CancelOrigin,
+  CancelReason,
+  Verdict,
+  DATA_HEADER_BYTES,
+  crc32,
+  encodeControlMessage,
+  type DataPacket,
+  type EndOfPass,
+  type Manifest,
+} from '../protocol/index.ts';
+import type { NativeImage } from '../pixels/pixel-format.ts';
+import type { Clock, ControlChannel, Scheduler } from './channel.ts';
+import { conceal } from './conceal.ts';
+import { DirtyRect, type Rect } from './dirty-rect.ts';
+import { PacketGeometry } from './packet-geometry.ts';
+import { PacketPlacer } from './placer.ts';
+import { TimeSeries, type Sample } from './time-series.ts';
+
+/**
+ * Default wait after an end-of-pass before answering it. The control and packet channels are
+ * separate, so the last data packets of a pass may still be in flight when end-of-pass arrives.
+ */
+export const DEFAULT_SETTLE_MS = 50;
+
+export interface ReceiverOptions {
+  /** Where receipts, the verdict and a cancel go. */
+  readonly control: ControlChannel;
+  readonly now: Clock;
+  readonly schedule: Scheduler;
+  /** Wait after end-of-pass before answering it, for packets still in flight. Default {@link DEFAULT_SETTLE_MS}. */
+  readonly settleMs?: number;
+  /** Keep an RGBA view up to date as packets land. Default true; a headless peer may turn it off. */
+  readonly rgba?: boolean;
+  /** Called after every state change (not per packet: poll `stats` and `takeDirtyRect` per frame). */
+  readonly onStateChange?: (receiver: Receiver) => void;
+}
+
+export type ReceiverState =
+  /** Packets are arriving or a pass is being answered. */
+  | 'receiving'
+  /** Every packet arrived and the CRC-32 matched. */
+  | 'complete'
+  /** Packets are missing after the last pass, or all arrived but the CRC-32 did not match. */
+  | 'incomplete'
+  /** The peer went away or someone cancelled. */
+  | 'interrupted';
+
+export interface ReceiverStats {
+  readonly expected: number;
+  readonly received: number;
+  /** expected − received. */
+  readonly missing: number;
+  /**
+   * Packets missing at the last answered end-of-pass whose latest transmission the sender's
+   * simulation dropped. Loss is only known once a pass has ended: before, a packet not yet
+   * here may still be on its way.
+   */
+  readonly lostBySimulation: number;
+  /** Packets missing at the last answered end-of-pass that the network lost. */
+  readonly lostByNetwork: number;
+  /** Packets the sender attempted over all passes (from end-of-pass), dropped ones included. */
+  readonly senderAttempted: number;
+  /** Packets the sender's simulation dropped over all passes (from end-of-pass). */
+  readonly simulatedDrops: number;
+  readonly duplicates: number;
+  /** Packets that arrived after one with a higher sequence number in the same pass. */
+  readonly reordered: number;
+  /** Packets of this transfer that failed validation (sequence out of range, wrong length). */
+  readonly malformed: number;
+  /** Packets that arrived after the transfer ended. */
+  readonly stale: number;
+  /** Bytes of every data packet received, headers and duplicates included. */
+  readonly bytes: number;
+  /** Payload bytes of distinct packets. */
+  readonly payloadBytes: number;
+  /** Distinct payload bytes per second of elapsed time. */
+  readonly goodputBytesPerSecond: number;
+  readonly elapsedMs: number;
+  /** Repair rounds run after the first pass. */
+  readonly rounds: number;
+  readonly missingPixels: number;
+}
+
+export type ReceiverSample = Sample<'packets' | 'bytes' | 'duplicates'>;
+
+export class Receiver {
+  readonly manifest: Manifest;
+  /** The image as it stands: the received native pixels (zero where nothing arrived). */
+  readonly image: NativeImage;
+  /** RGBA bytes of the received pixels; missing pixels are transparent black. Empty when `rgba: false`. */
+  readonly rgba: Uint8ClampedArray;
+
+  private _state: ReceiverState = 'receiving';
+  private readonly geometry: PacketGeometry;
+  private readonly placer: PacketPlacer;
+  private readonly arrived: Uint8Array;
+  /** Per sequence: 1 when its latest transmission was dropped by the sender's simulation. */
+  private readonly droppedLast: Uint8Array;
+  /** Sequences the sender sends in the current round: null means all (round 0). */
+  private requested: Uint32Array | null = null;
+  private readonly dirty = new DirtyRect();
+  private readonly series = new TimeSeries(['packets', 'bytes', 'duplicates'] as const);
+  private readonly startedAt: number;
+  private endedAt: number | undefined;
+  private round = 0;
+  private highestInRound = -1;
+  private settleCancel: (() => void) | undefined;
+  private counts = {
+    received: 0,
+    receivedPixels: 0,
+    lostBySimulation: 0,
+    lostByNetwork: 0,
+    senderAttempted: 0,
+    simulatedDrops: 0,
+    duplicates: 0,
+    reordered: 0,
+    malformed: 0,
+    stale: 0,
+    bytes: 0,
+    payloadBytes: 0,
+  };
+
+  constructor(
+    manifest: Manifest,
+    private readonly options: ReceiverOptions,
+  ) {
+    this.manifest = manifest;
+    this.geometry = new PacketGeometry({ ...manifest, bitsPerPixel: manifest.format.bitsPerPixel });
+    const native = new Uint8Array(this.geometry.rowBytes * manifest.height);
+    this.image = { width: manifest.width, height: manifest.height, format: manifest.format, pixels: native };
+    const withRgba = options.rgba ?? true;
+    this.rgba = new Uint8ClampedArray(withRgba ? manifest.width * manifest.height * 4 : 0);
+    const words = withRgba ? new Uint32Array(this.rgba.buffer) : null;
+    this.placer = new PacketPlacer(this.geometry, manifest.format, native, words);
+    this.arrived = new Uint8Array(manifest.packetCount);
+    this.droppedLast = new Uint8Array(manifest.packetCount);
+    this.startedAt = options.now();
+  }
+
+  get state(): ReceiverState {
+    return this._state;
+  }
+
+  get transferId(): number {
+    return this.manifest.transferId;
+  }
+
+  /** Places a data packet of this transfer (already decoded and routed by transfer id). */
+  handlePacket(packet: DataPacket): void {
+    const elapsed = this.options.now() - this.startedAt;
+    const c = this.counts;
+    if (this._state !== 'receiving') {
+      c.stale++;
+      return;
+    }
+    const { sequence, payload } = packet;
+    const g = this.geometry;
+    if (sequence >= g.packetCount || payload.length !== g.payloadLength(sequence)) {
+      c.malformed++;
+      return;
+    }
+    c.bytes += payload.length + DATA_HEADER_BYTES;
+    this.series.add(elapsed, 'bytes', payload.length + DATA_HEADER_BYTES);
+    if (this.arrived[sequence]) {
+      c.duplicates++;
+      this.series.add(elapsed, 'duplicates', 1);
+      return;
+    }
+    if (sequence < this.highestInRound) c.reordered++;
+    else this.highestInRound = sequence;
+    this.arrived[sequence] = 1;
+    c.received++;
+    c.receivedPixels += g.pixelsIn(sequence);
+    c.payloadBytes += payload.length;
+    this.series.add(elapsed, 'packets', 1);
+    this.placer.place(sequence, payload);
+    this.markDirty(sequence);
+  }
+
+  private markDirty(sequence: number): void {
+    const g = this.geometry;
+    if (g.order.isRaster) {
+      const first = g.firstPixel(sequence);
+      this.dirty.addSpan(first, first + g.pixelsIn(sequence) - 1, g.width);
+      return;
+    }
+    const positions = this.placer.positionsOf(sequence);
+    let low = Infinity;
+    let high = -Infinity;
+    for (let i = 0; i < positions.length; i++) {
+      const p = positions[i]!;
+      if (p < low) low = p;
+      if (p > high) high = p;
+    }
+    this.dirty.addSpan(low, high, g.width);
+  }
+
+  /** The sender finished a pass: wait for stragglers, then answer with a receipt or the verdict. */
+  handleEndOfPass(message: EndOfPass): void {
+    if (this._state !== 'receiving' || message.round !== this.round || this.settleCancel) return;
+    const c = this.counts;
+    c.senderAttempted += message.sent;
+    c.simulatedDrops += message.simulatedDrops.length;
+    // Remember, per sequence sent in this pass, whether the simulation dropped it: a packet still
+    // missing at the end was lost by the simulation exactly when its last transmission was dropped.
+    const dropped = new Set<number>();
+    for (const s of message.simulatedDrops) if (s < this.droppedLast.length) dropped.add(s);
+    if (this.requested === null) {
+      this.droppedLast.fill(0);
+      for (const s of dropped) this.droppedLast[s] = 1;
+    } else {
+      for (const s of this.requested) this.droppedLast[s] = dropped.has(s) ? 1 : 0;
+    }
+    this.settleCancel = this.options.schedule(() => this.answerPass(), this.options.settleMs ?? DEFAULT_SETTLE_MS);
+  }
+
+  private answerPass(): void {
+    this.settleCancel = undefined;
+    if (this._state !== 'receiving') return;
+    const missing = this.missingSequences();
+    let lostBySimulation = 0;
+    for (const s of missing) lostBySimulation += this.droppedLast[s]!;
+    this.counts.lostBySimulation = lostBySimulation;
+    this.counts.lostByNetwork = missing.length - lostBySimulation;
+    if (missing.length === 0) {
+      const intact = crc32(this.image.pixels) === this.manifest.crc32;
+      this.finish(intact ? Verdict.COMPLETE : Verdict.CRC_MISMATCH);
+    } else if (this.round < this.manifest.repairRounds) {
+      this.options.control.send(
+        encodeControlMessage({
+          type: 'receipt',
+          transferId: this.transferId,
+          round: this.round,
+          received: this.counts.received,
+          missing,
+        }),
+      );
+      this.requested = missing;
+      this.round++;
+      this.highestInRound = -1;
+    } else {
+      this.finish(Verdict.INCOMPLETE);
+    }
+  }
+
+  private finish(verdict: Verdict): void {
+    const stats = this.stats;
+    this.options.control.send(
+      encodeControlMessage({
+        type: 'complete',
+        transferId: this.transferId,
+        verdict,
+        rounds: this.round,
+        received: stats.received,
+        lostBySimulation: stats.lostBySimulation,
+        lostByNetwork: stats.lostByNetwork,
+      }),
+    );
+    this.end(verdict === Verdict.COMPLETE ? 'complete' : 'incomplete');
+  }
+
+  private end(state: ReceiverState): void {
+    this.settleCancel?.();
+    this.settleCancel = undefined;
+    this.endedAt = this.options.now();
+    this._state = state;
+    this.options.onStateChange?.(this);
+  }
+
+  /** The sender cancelled. */
+  handleCancel(): void {
+    if (this._state === 'receiving') this.end('interrupted');
+  }
+
+  /** This side gives up: tells the sender and ends as interrupted. */
+  cancel(reason: CancelReason = CancelReason.USER): void {
+    if (this._state !== 'receiving') return;
+    this.options.control.send(
+      encodeControlMessage({ type: 'cancel', transferId: this.transferId, origin: CancelOrigin.RECEIVER, reason }),
+    );
+    this.end('interrupted');
+  }
+
+  /** The peer went away (the connection closed): ends as interrupted without telling anyone. */
+  interrupt(): void {
+    if (this._state === 'receiving') this.end('interrupted');
+  }
+
+  /** Sorted sequence numbers not received yet. */
+  missingSequences(): Uint32Array {
+    const missing = new Uint32Array(this.manifest.packetCount - this.counts.received);
+    for (let s = 0, i = 0; s < this.arrived.length; s++) if (!this.arrived[s]) missing[i++] = s;
+    return missing;
+  }
+
+  /** One byte per pixel, raster order: 1 where the pixel has not arrived. */
+  missingPixelMask(): Uint8Array {
+    const g = this.geometry;
+    const mask = new Uint8Array(g.pixelCount);
+    for (let s = 0; s < this.arrived.length; s++) {
+      if (this.arrived[s]) continue;
+      if (g.order.isRaster) {
+        const first = g.firstPixel(s);
+        mask.fill(1, first, first + g.pixelsIn(s));
+      } else {
+        for (const p of this.placer.positionsOf(s)) mask[p] = 1;
+      }
+    }
+    return mask;
+  }
+
+  /**
+   * RGBA for display: the received pixels, with the missing ones concealed from their
+   * neighbours when `concealMissing` is set. Always a fresh buffer (`into` is reused when given).
+   */
+  displayRgba(concealMissing: boolean, into?: Uint8ClampedArray): Uint8ClampedArray {
+    const out = into ?? new Uint8ClampedArray(this.rgba.length);
+    out.set(this.rgba);
+    if (concealMissing && this.counts.received < this.manifest.packetCount) {
+      conceal(new Uint32Array(out.buffer, out.byteOffset, out.length / 4), this.missingPixelMask(), this.manifest.width, this.manifest.height);
+    }
+    return out;
+  }
+
+  /** The region changed since the previous call, or null. */
+  takeDirtyRect(): Rect | null {
+    return this.dirty.take();
+  }
+
+  get stats(): ReceiverStats {
+    const c = this.counts;
+    const expected = this.manifest.packetCount;
+    const elapsedMs = (this.endedAt ?? this.options.now()) - this.startedAt;
+    return {
+      expected,
+      received: c.received,
+      missing: expected - c.received,
+      lostBySimulation: c.lostBySimulation,
+      lostByNetwork: c.lostByNetwork,
+      senderAttempted: c.senderAttempted,
+      simulatedDrops: c.simulatedDrops,
+      duplicates: c.duplicates,
+      reordered: c.reordered,
+      malformed: c.malformed,
+      stale: c.stale,
+      bytes: c.bytes,
+      payloadBytes: c.payloadBytes,
+      goodputBytesPerSecond: elapsedMs > 0 ? (c.payloadBytes * 1000) / elapsedMs : 0,
+      elapsedMs,
+      rounds: this.round,
+      missingPixels: this.geometry.pixelCount - c.receivedPixels,
+    };
+  }
+
+  timeSeries(): ReceiverSample[] {
+    return this.series.samples();
+  }
+}

@@ -1,0 +1,325 @@
+/**
+ * Sends one image: the manifest over the reliable control channel, then the data packets of
+ * each pass over the unreliable packet channel, paced by the channel's buffered amount and an
+ * optional rate limit. Repair rounds resend exactly the sequences a receipt names.
+ */
+import {
+  CancelOrigin,
+  CancelReason,
+  MAX_PAYLOAD_BYTES,
+  MAX_REPAIR_ROUNDS,
+  ProtocolError,
+  ProtocolErrorCode,
+  Verdict,
+  crc32,
+  encodeControlMessage,
+  encodeManifest,
+  type Complete,
+  type Manifest,
+  type Receipt,
+  type ScanOrderKind,
+} from '../protocol/index.ts';
+import type { NativeImage } from '../pixels/pixel-format.ts';
+import type { Clock, ControlChannel, PacketChannel, Scheduler } from './channel.ts';
+import { createLossModel, type LossModel, type LossSpec } from './loss-model.ts';
+import { PacketGeometry } from './packet-geometry.ts';
+import { Packetizer } from './packetizer.ts';
+import { chooseScatterStride } from './scan-order.ts';
+import { TimeSeries, type Sample } from './time-series.ts';
+
+/** Pause sending while the channel holds more than this (PLATFORM.md: queues over ~16 MiB throw). */
+export const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
+/** Resume when the channel has drained to this. */
+export const DEFAULT_LOW_WATER_MARK = 256 * 1024;
+/** Packets sent per scheduler turn, so the page stays responsive while a big image goes out. */
+export const DEFAULT_PACKETS_PER_TURN = 256;
+
+export interface SenderOptions {
+  /** Unique among this side's transfers in the session; {@link TransferSession} assigns it. */
+  readonly transferId: number;
+  readonly fileName: string;
+  /** Default 'scattered': a lost packet removes an even sprinkle of pixels that concealment hides well. */
+  readonly scanOrder?: ScanOrderKind;
+  /** Payload bytes per packet, at most {@link MAX_PAYLOAD_BYTES} (the default). */
+  readonly payloadBytes?: number;
+  /** Loss simulated before the channel, counted apart from the network's. Default: none. */
+  readonly loss?: LossSpec;
+  /** Repair rounds after the first pass; 0 (the default) turns repair off. */
+  readonly repairRounds?: number;
+  /** Bytes per second handed to the channel; default unlimited (paced by the buffer alone). */
+  readonly rateLimit?: number;
+  readonly highWaterMark?: number;
+  readonly lowWaterMark?: number;
+  readonly packetsPerTurn?: number;
+  readonly control: ControlChannel;
+  readonly packets: PacketChannel;
+  readonly now: Clock;
+  readonly schedule: Scheduler;
+  /** Called after every state change (not per packet: poll `stats` for progress). */
+  readonly onStateChange?: (sender: Sender) => void;
+}
+
+export type SenderState =
+  /** Sending a pass. */
+  | 'sending'
+  /** A pass is out; waiting for the receipt or the verdict. */
+  | 'waiting'
+  /** The receiver verified every pixel (CRC-32). */
+  | 'complete'
+  /** The receiver ended with packets missing (or a CRC mismatch). */
+  | 'incomplete'
+  /** Either side cancelled, or the peer went away. */
+  | 'cancelled';
+
+export interface SenderStats {
+  readonly expected: number;
+  /** Packets handed to the channel (simulated drops excluded). */
+  readonly packetsSent: number;
+  readonly simulatedDrops: number;
+  /** Packets attempted in repair rounds, dropped ones included. */
+  readonly repairResends: number;
+  /** Bytes handed to the channel, headers included. */
+  readonly bytes: number;
+  readonly elapsedMs: number;
+  readonly throughputBytesPerSecond: number;
+  /** Repair rounds started after the first pass. */
+  readonly rounds: number;
+  /** The receiver's final figures, once its verdict has arrived. */
+  readonly received?: number;
+  readonly lostBySimulation?: number;
+  readonly lostByNetwork?: number;
+}
+
+export type SenderSample = Sample<'packets' | 'bytes' | 'dropped' | 'resent'>;
+
+export class Sender {
+  readonly manifest: Manifest;
+  private _state: SenderState = 'sending';
+  private readonly geometry: PacketGeometry;
+  private readonly packetizer: Packetizer;
+  private readonly lossModel: LossModel | undefined;
+  private readonly series = new TimeSeries(['packets', 'bytes', 'dropped', 'resent'] as const);
+  private startedAt = 0;
+  private endedAt: number | undefined;
+  private round = 0;
+  /** Sequences of the current pass; null means all of them (round 0). */
+  private passSequences: Uint32Array | null = null;
+  private passIndex = 0;
+  private passDrops: number[] = [];
+  private passStartedAt = 0;
+  private passBytes = 0;
+  private pendingTimer: (() => void) | undefined;
+  private verdict: Complete | undefined;
+  private counts = { packetsSent: 0, simulatedDrops: 0, repairResends: 0, bytes: 0 };
+
+  constructor(
+    image: NativeImage,
+    private readonly options: SenderOptions,
+  ) {
+    const payloadBytes = options.payloadBytes ?? MAX_PAYLOAD_BYTES;
+    const kind = options.scanOrder ?? 'scattered';
+    const repairRounds = options.repairRounds ?? 0;
+    if (!Number.isInteger(repairRounds) || repairRounds < 0 || repairRounds > MAX_REPAIR_ROUNDS) {
+      throw new RangeError(`repairRounds must be an integer in 0–${MAX_REPAIR_ROUNDS}, got ${repairRounds}`);
+    }
+    const bpp = image.format.bitsPerPixel;
+    const scanOrder =
+      kind === 'scattered'
+        ? {
+            kind,
+            stride: chooseScatterStride(
+              image.width,
+              image.height,
+              new PacketGeometry({ ...image, payloadBytes, scanOrder: { kind: 'rows' }, bitsPerPixel: bpp }).pixelsPerPacket,
+            ),
+          }
+        : { kind };
+    this.geometry = new PacketGeometry({ ...image, payloadBytes, scanOrder, bitsPerPixel: bpp });
+    if (image.pixels.length !== this.geometry.rowBytes * image.height) {
+      throw new RangeError(
+        `image pixels hold ${image.pixels.length} bytes, ${image.width}×${image.height} at ${bpp} bits needs ${this.geometry.rowBytes * image.height}`,
+      );
+    }
+    this.manifest = {
+      transferId: options.transferId,
+      fileName: options.fileName,
+      width: image.width,
+      height: image.height,
+      format: image.format,
+      payloadBytes,
+      packetCount: this.geometry.packetCount,
+      scanOrder,
+      crc32: crc32(image.pixels),
+      repairRounds,
+    };
+    this.packetizer = new Packetizer(image, this.geometry, options.transferId);
+    this.lossModel = options.loss ? createLossModel(options.loss) : undefined;
+  }
+
+  get state(): SenderState {
+    return this._state;
+  }
+
+  get transferId(): number {
+    return this.manifest.transferId;
+  }
+
+  /** Sends the manifest and starts the first pass. */
+  start(): void {
+    this.startedAt = this.options.now();
+    this.options.control.send(encodeManifest(this.manifest));
+    this.startPass(null);
+  }
+
+  private startPass(sequences: Uint32Array | null): void {
+    this._state = 'sending';
+    this.passSequences = sequences;
+    this.passIndex = 0;
+    this.passDrops = [];
+    this.passStartedAt = this.options.now();
+    this.passBytes = 0;
+    this.options.onStateChange?.(this);
+    this.pump();
+  }
+
+  private get passLength(): number {
+    return this.passSequences ? this.passSequences.length : this.geometry.packetCount;
+  }
+
+  /** Sends packets until the pass ends, the channel is full, the rate limit bites or the turn is used up. */
+  private pump(): void {
+    this.pendingTimer = undefined;
+    if (this._state !== 'sending') return;
+    const { packets, now } = this.options;
+    const high = this.options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
+    const perTurn = this.options.packetsPerTurn ?? DEFAULT_PACKETS_PER_TURN;
+    const rate = this.options.rateLimit;
+    const c = this.counts;
+    for (let sentThisTurn = 0; this.passIndex < this.passLength; sentThisTurn++) {
+      if (sentThisTurn === perTurn) {
+        this.pendingTimer = this.options.schedule(() => this.pump(), 0);
+        return;
+      }
+      if (packets.bufferedAmount > high) {
+        packets.onceBufferedAmountLow(this.options.lowWaterMark ?? DEFAULT_LOW_WATER_MARK, () => this.pump());
+        return;
+      }
+      if (rate !== undefined) {
+        const allowed = ((now() - this.passStartedAt) * rate) / 1000;
+        if (this.passBytes > allowed) {
+          this.pendingTimer = this.options.schedule(() => this.pump(), ((this.passBytes - allowed) * 1000) / rate);
+          return;
+        }
+      }
+      const sequence = this.passSequences ? this.passSequences[this.passIndex]! : this.passIndex;
+      this.passIndex++;
+      const elapsed = now() - this.startedAt;
+      if (this.round > 0) {
+        c.repairResends++;
+        this.series.add(elapsed, 'resent', 1);
+      }
+      if (this.lossModel?.()) {
+        c.simulatedDrops++;
+        this.passDrops.push(sequence);
+        this.series.add(elapsed, 'dropped', 1);
+        continue;
+      }
+      const packet = this.packetizer.packet(sequence);
+      packets.send(packet);
+      c.packetsSent++;
+      c.bytes += packet.length;
+      this.passBytes += packet.length;
+      this.series.add(elapsed, 'packets', 1);
+      this.series.add(elapsed, 'bytes', packet.length);
+    }
+    // End-of-pass goes on the other channel: wait until the packets have left the buffer, or it
+    // would overtake up to a high-water mark's worth of them.
+    if (packets.bufferedAmount > 0) packets.onceBufferedAmountLow(0, () => this.endPass());
+    else this.endPass();
+  }
+
+  private endPass(): void {
+    if (this._state !== 'sending') return;
+    this._state = 'waiting';
+    this.options.control.send(
+      encodeControlMessage({
+        type: 'end-of-pass',
+        transferId: this.transferId,
+        round: this.round,
+        sent: this.passLength,
+        simulatedDrops: Uint32Array.from(this.passDrops),
+      }),
+    );
+    this.options.onStateChange?.(this);
+  }
+
+  /** A receipt from the receiver: resend exactly the missing sequences it names. */
+  handleReceipt(receipt: Receipt): void {
+    if (this._state !== 'waiting' || receipt.round !== this.round || this.round >= this.manifest.repairRounds) return;
+    const count = this.geometry.packetCount;
+    const missing = receipt.missing;
+    if (missing.length === 0 || missing[missing.length - 1]! >= count) {
+      throw new ProtocolError(ProtocolErrorCode.INVALID_FIELD, `receipt names sequences outside 0–${count - 1}`);
+    }
+    this.round++;
+    this.startPass(missing);
+  }
+
+  /** The receiver's verdict ends the transfer. */
+  handleComplete(message: Complete): void {
+    if (this._state === 'complete' || this._state === 'incomplete' || this._state === 'cancelled') return;
+    this.verdict = message;
+    this.end(message.verdict === Verdict.COMPLETE ? 'complete' : 'incomplete');
+  }
+
+  /** The receiver cancelled. */
+  handleCancel(): void {
+    this.interrupt();
+  }
+
+  /** This side gives up: tells the receiver and stops sending. */
+  cancel(reason: CancelReason = CancelReason.USER): void {
+    if (this._state !== 'sending' && this._state !== 'waiting') return;
+    this.options.control.send(
+      encodeControlMessage({ type: 'cancel', transferId: this.transferId, origin: CancelOrigin.SENDER, reason }),
+    );
+    this.end('cancelled');
+  }
+
+  /** The peer went away: stop without telling anyone. */
+  interrupt(): void {
+    if (this._state === 'sending' || this._state === 'waiting') this.end('cancelled');
+  }
+
+  private end(state: SenderState): void {
+    this.pendingTimer?.();
+    this.pendingTimer = undefined;
+    this.endedAt = this.options.now();
+    this._state = state;
+    this.options.onStateChange?.(this);
+  }
+
+  get stats(): SenderStats {
+    const c = this.counts;
+    const elapsedMs = (this.endedAt ?? this.options.now()) - this.startedAt;
+    return {
+      expected: this.geometry.packetCount,
+      packetsSent: c.packetsSent,
+      simulatedDrops: c.simulatedDrops,
+      repairResends: c.repairResends,
+      bytes: c.bytes,
+      elapsedMs,
+      throughputBytesPerSecond: elapsedMs > 0 ? (c.bytes * 1000) / elapsedMs : 0,
+      rounds: this.round,
+      ...(this.verdict && {
+        received: this.verdict.received,
+        lostBySimulation: this.verdict.lostBySimulation,
+        lostByNetwork: this.verdict.lostByNetwork,
+      }),
+    };
+  }
+
+  timeSeries(): SenderSample[] {
+    return this.series.samples();
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * One peer connection's transfers, both directions: routes every incoming message to its
+ * sender or receiver by transfer id, creates receivers from manifests, and counts what it
+ * cannot route. Transfer ids are per sending side; message types say which side a message is
+ * for, so both peers may use the same ids at once.
+ */
+import {
+  CancelOrigin,
+  CancelReason,
+  DEFAULT_MANIFEST_LIMITS,
+  MessageType,
+  ProtocolError,
+  decodeControlMessage,
+  decodeDataPacket,
+  encodeControlMessage,
+  type ControlMessage,
+  type DataPacket,
+  type ManifestLimits,
+} from '../protocol/index.ts';
+import type { NativeImage } from '../pixels/pixel-format.ts';
+import type { Clock, ControlChannel, PacketChannel, Scheduler } from './channel.ts';
+import { Receiver, type ReceiverOptions } from './receiver.ts';
+import { Sender, type SenderOptions } from './sender.ts';
+
+export interface TransferSessionOptions {
+  readonly control: ControlChannel;
+  readonly packets: PacketChannel;
+  readonly now: Clock;
+  readonly schedule: Scheduler;
+  /** What this side accepts from the peer's manifests. Default {@link DEFAULT_MANIFEST_LIMITS}. */
+  readonly limits?: ManifestLimits;
+  readonly receiver?: Pick<ReceiverOptions, 'settleMs' | 'rgba' | 'onStateChange'>;
+  /** The peer started sending an image; the receiver is already receiving. */
+  readonly onIncoming?: (receiver: Receiver) => void;
+  /** The peer sent something this side refused; the session has counted it and carries on. */
+  readonly onProtocolError?: (error: ProtocolError) => void;
+}
+
+export type SendOptions = Omit<SenderOptions, 'transferId' | 'control' | 'packets' | 'now' | 'schedule'>;
+
+export interface SessionStats {
+  /** Data packets whose transfer id this side never saw a manifest for. */
+  readonly foreign: number;
+  /** Data packets that failed to decode at all. */
+  readonly malformedPackets: number;
+  /** Control messages that failed to decode or made no sense (a receipt naming unknown packets). */
+  readonly malformedControl: number;
+  /** Manifests refused (limits, invalid fields); the peer was sent a cancel. */
+  readonly refused: number;
+}
+
+export class TransferSession {
+  private readonly senders = new Map<number, Sender>();
+  private readonly receivers = new Map<number, Receiver>();
+  private nextTransferId = 1;
+  private counts = { foreign: 0, malformedPackets: 0, malformedControl: 0, refused: 0 };
+
+  constructor(private readonly options: TransferSessionOptions) {}
+
+  /** Starts sending `image`; the returned sender reports progress and the verdict. */
+  send(image: NativeImage, options: SendOptions): Sender {
+    const { control, packets, now, schedule } = this.options;
+    const transferId = this.nextTransferId++;
+    const sender = new Sender(image, { ...options, transferId, control, packets, now, schedule });
+    this.senders.set(transferId, sender);
+    sender.start();
+    return sender;
+  }
+
+  /** Feed every message of the reliable control channel here. */
+  receiveControl(bytes: Uint8Array): void {
+    let message: ControlMessage;
+    try {
+      message = decodeControlMessage(bytes, this.options.limits ?? DEFAULT_MANIFEST_LIMITS);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.refuse(bytes, error);
+      return;
+    }
+    try {
+      this.dispatch(message);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.counts.malformedControl++;
+      this.options.onProtocolError?.(error);
+    }
+  }
+
+  private refuse(bytes: Uint8Array, error: ProtocolError): void {
+    this.counts.malformedControl++;
+    this.options.onProtocolError?.(error);
+    // A manifest we will not honour: tell the sender, so it stops instead of streaming into the void.
+    if (bytes.length >= 6 && bytes[1] === MessageType.MANIFEST) {
+      this.counts.refused++;
+      const transferId = (bytes[2]! | (bytes[3]! << 8) | (bytes[4]! << 16) | (bytes[5]! << 24)) >>> 0;
+      this.options.control.send(
+        encodeControlMessage({ type: 'cancel', transferId, origin: CancelOrigin.RECEIVER, reason: CancelReason.REFUSED }),
+      );
+    }
+  }
+
+  private dispatch(message: ControlMessage): void {
+    switch (message.type) {
+      case 'manifest': {
+        if (this.receivers.has(message.transferId)) return;
+        const { type: _type, ...manifest } = message;
+        const { now, schedule, control, receiver: receiverOptions } = this.options;
+        const receiver = new Receiver(manifest, { ...receiverOptions, control, now, schedule });
+        this.receivers.set(message.transferId, receiver);
+        this.options.onIncoming?.(receiver);
+        return;
+      }
+      case 'end-of-pass':
+        this.receivers.get(message.transferId)?.handleEndOfPass(message);
+        return;
+      case 'receipt':
+        this.senders.get(message.transferId)?.handleReceipt(message);
+        return;
+      case 'complete':
+        this.senders.get(message.transferId)?.handleComplete(message);
+        return;
+      case 'cancel':
+        if (message.origin === CancelOrigin.SENDER) this.receivers.get(message.transferId)?.handleCancel();
+        else this.senders.get(message.transferId)?.handleCancel();
+        return;
+    }
+  }
+
+  /** Feed every message of the unreliable packet channel here. */
+  receivePacket(bytes: Uint8Array): void {
+    let packet: DataPacket;
+    try {
+      packet = decodeDataPacket(bytes);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.counts.malformedPackets++;
+      return;
+    }
+    const receiver = this.receivers.get(packet.transferId);
+    if (receiver) receiver.handlePacket(packet);
+    else this.counts.foreign++;
+  }
+
+  /** The peer connection closed: every unfinished transfer ends as interrupted. */
+  close(): void {
+    for (const sender of this.senders.values()) sender.interrupt();
+    for (const receiver of this.receivers.values()) receiver.interrupt();
+  }
+
+  get stats(): SessionStats {
+    return { ...this.counts };
+  }
+}

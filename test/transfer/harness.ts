@@ -1,0 +1,73 @@
+/**
+ * Runs whole transfers between two sessions over the in-memory link, in virtual time, and
+ * returns both ends for the test to inspect.
+ */
+import type { NativeImage } from '../../shared/pixels/pixel-format.ts';
+import {
+  TransferSession,
+  VirtualTime,
+  createMemoryControlLink,
+  createMemoryPacketLink,
+  type MemoryLinkOptions,
+  type MemoryPacketLink,
+  type Receiver,
+  type SendOptions,
+  type Sender,
+  type TransferSessionOptions,
+} from '../../shared/transfer/index.ts';
+
+export interface Pair {
+  readonly time: VirtualTime;
+  readonly alice: TransferSession;
+  readonly bob: TransferSession;
+  /** Alice → Bob packet link. */
+  readonly link: MemoryPacketLink;
+  /** Receivers Bob created, in order. */
+  readonly received: Receiver[];
+  /** Receivers Alice created, in order. */
+  readonly receivedByAlice: Receiver[];
+}
+
+export function connectPair(
+  link: Partial<Omit<MemoryLinkOptions, 'now' | 'schedule'>> = {},
+  bobOptions: Partial<TransferSessionOptions> = {},
+): Pair {
+  const time = new VirtualTime();
+  const { now, schedule } = time;
+  const received: Receiver[] = [];
+  const receivedByAlice: Receiver[] = [];
+  let alice: TransferSession | undefined;
+  let bob: TransferSession | undefined;
+  const aToB = createMemoryPacketLink({ ...link, now, schedule }, (bytes) => bob!.receivePacket(bytes));
+  const bToA = createMemoryPacketLink({ now, schedule }, (bytes) => alice!.receivePacket(bytes));
+  alice = new TransferSession({
+    control: createMemoryControlLink(schedule, (bytes) => bob!.receiveControl(bytes)),
+    packets: aToB,
+    now,
+    schedule,
+    onIncoming: (receiver) => receivedByAlice.push(receiver),
+  });
+  bob = new TransferSession({
+    control: createMemoryControlLink(schedule, (bytes) => alice!.receiveControl(bytes)),
+    packets: bToA,
+    now,
+    schedule,
+    onIncoming: (receiver) => received.push(receiver),
+    ...bobOptions,
+  });
+  return { time, alice, bob, link: aToB, received, receivedByAlice };
+}
+
+/** Sends one image from Alice to Bob and runs the clock until everything settles. */
+export function transfer(
+  image: NativeImage,
+  options: Partial<SendOptions> = {},
+  link: Partial<Omit<MemoryLinkOptions, 'now' | 'schedule'>> = {},
+): { sender: Sender; receiver: Receiver; pair: Pair } {
+  const pair = connectPair(link);
+  const sender = pair.alice.send(image, { fileName: 'test.bmp', ...options });
+  pair.time.run();
+  const receiver = pair.received[0];
+  if (!receiver) throw new Error('no manifest reached the receiver');
+  return { sender, receiver, pair };
+}

@@ -1,0 +1,256 @@
+/** Whole transfers between two sessions over the seeded in-memory link, in virtual time. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { crc32, type ScanOrderKind } from '../../shared/protocol/index.ts';
+import { rowBytes } from '../../shared/pixels/pixel-format.ts';
+import { nativeImage, randomImage } from './arbitraries.ts';
+import { sameBytes } from './pixels.ts';
+import { connectPair, transfer } from './harness.ts';
+
+const bgr = { kind: 'bgr', bitsPerPixel: 24 } as const;
+const orders: ScanOrderKind[] = ['rows', 'interlaced', 'scattered'];
+
+describe('transfer over a perfect link', () => {
+  it.each(orders)('%s: ends complete with the CRC verified and identical pixels', (scanOrder) => {
+    const image = randomImage(97, 61, bgr, 1);
+    const { sender, receiver } = transfer(image, { scanOrder });
+    expect(receiver.state).toBe('complete');
+    expect(sender.state).toBe('complete');
+    expect(sameBytes(receiver.image.pixels, image.pixels)).toBe(true);
+    expect(crc32(receiver.image.pixels)).toBe(receiver.manifest.crc32);
+    expect(receiver.stats).toMatchObject({ received: receiver.manifest.packetCount, missing: 0, duplicates: 0, malformed: 0 });
+    expect(receiver.manifest.fileName).toBe('test.bmp');
+  });
+});
+
+describe('loss accounting', () => {
+  it('without repair, splits the missing packets exactly into simulated and network losses', () => {
+    const image = randomImage(300, 200, bgr, 2);
+    const { sender, receiver, pair } = transfer(
+      image,
+      { scanOrder: 'scattered', loss: { kind: 'bernoulli', p: 0.1, seed: 5 } },
+      { loss: { kind: 'bernoulli', p: 0.05, seed: 9 } },
+    );
+    const r = receiver.stats;
+    const s = sender.stats;
+    expect(receiver.state).toBe('incomplete');
+    expect(sender.state).toBe('incomplete');
+    expect(r.lostBySimulation).toBe(s.simulatedDrops);
+    expect(r.lostByNetwork).toBe(pair.link.lost);
+    expect(r.received + r.lostBySimulation + r.lostByNetwork).toBe(r.expected);
+    expect(r.simulatedDrops).toBe(s.simulatedDrops);
+    expect(r.senderAttempted).toBe(s.packetsSent + s.simulatedDrops);
+    expect(s).toMatchObject({ received: r.received, lostBySimulation: r.lostBySimulation, lostByNetwork: r.lostByNetwork });
+    expect(s.simulatedDrops).toBeGreaterThan(0);
+    expect(pair.link.lost).toBeGreaterThan(0);
+  });
+
+  it('counts duplicates and reordering the link causes', () => {
+    const image = randomImage(200, 100, bgr, 3);
+    const { receiver, pair } = transfer(image, { scanOrder: 'rows' }, { duplicateProbability: 0.1, jitterMs: 5, seed: 4 });
+    expect(receiver.state).toBe('complete');
+    expect(receiver.stats.duplicates).toBe(pair.link.duplicated);
+    expect(receiver.stats.reordered).toBeGreaterThan(0);
+    expect(sameBytes(receiver.image.pixels, image.pixels)).toBe(true);
+  });
+});
+
+describe('repair', () => {
+  it('at 20 % simulated loss ends pixel-exact, CRC verified, with both ends agreeing', () => {
+    const image = randomImage(512, 512, bgr, 4);
+    const { sender, receiver } = transfer(image, {
+      scanOrder: 'scattered',
+      repairRounds: 10,
+      loss: { kind: 'bernoulli', p: 0.2, seed: 11 },
+    });
+    expect(receiver.state).toBe('complete');
+    expect(sender.state).toBe('complete');
+    expect(sameBytes(receiver.image.pixels, image.pixels)).toBe(true);
+    const s = sender.stats;
+    const r = receiver.stats;
+    expect(r.rounds).toBe(s.rounds);
+    expect(r.rounds).toBeGreaterThan(0);
+    expect(r.senderAttempted).toBe(s.packetsSent + s.simulatedDrops);
+    expect(r.simulatedDrops).toBe(s.simulatedDrops);
+    expect(s.repairResends).toBe(s.packetsSent + s.simulatedDrops - r.expected);
+    expect(s).toMatchObject({ received: r.expected, lostBySimulation: 0, lostByNetwork: 0 });
+  });
+
+  it('always ends exact when the link eventually delivers (any image, order, loss)', () => {
+    fc.assert(
+      fc.property(
+        nativeImage,
+        fc.constantFrom(...orders),
+        fc.double({ min: 0, max: 0.6, noNaN: true }),
+        fc.integer(),
+        (image, scanOrder, p, seed) => {
+          // 40 rounds at p ≤ 0.6 leave a packet missing with probability 0.6^41: never, in practice.
+          const { sender, receiver } = transfer(
+            image,
+            { scanOrder, payloadBytes: 64, repairRounds: 40, loss: { kind: 'bernoulli', p, seed } },
+            { loss: { kind: 'gilbert-elliott', pGoodToBad: 0.05, pBadToGood: 0.5, lossGood: 0, lossBad: 0.5, seed } },
+          );
+          expect(receiver.state).toBe('complete');
+          expect(sender.state).toBe('complete');
+          expect(sameBytes(receiver.image.pixels, image.pixels)).toBe(true);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('stops after the allowed rounds and reports what is still missing', () => {
+    const image = randomImage(100, 100, bgr, 6);
+    const { sender, receiver } = transfer(image, { repairRounds: 1, loss: { kind: 'bernoulli', p: 0.9, seed: 3 } });
+    expect(receiver.state).toBe('incomplete');
+    expect(sender.state).toBe('incomplete');
+    expect(receiver.stats.rounds).toBe(1);
+    expect(receiver.stats.lostBySimulation).toBe(receiver.stats.missing);
+    expect(sender.stats.lostBySimulation).toBe(receiver.stats.missing);
+  });
+});
+
+describe('pacing', () => {
+  it('never lets the channel hold more than the high-water mark plus one packet', () => {
+    const pair = connectPair({ bytesPerMs: 1000 });
+    let peak = 0;
+    const image = randomImage(400, 300, bgr, 7);
+    const sender = pair.alice.send(image, { fileName: 'a.bmp', highWaterMark: 64 * 1024, lowWaterMark: 16 * 1024 });
+    for (let t = 0; sender.state === 'sending'; t += 1) {
+      pair.time.run(t);
+      peak = Math.max(peak, pair.link.bufferedAmount);
+    }
+    pair.time.run();
+    expect(peak).toBeGreaterThan(16 * 1024);
+    expect(peak).toBeLessThanOrEqual(64 * 1024 + 1150);
+    expect(pair.received[0]!.state).toBe('complete');
+  });
+
+  it('keeps to the rate limit', () => {
+    const image = randomImage(200, 200, bgr, 8);
+    const { sender } = transfer(image, { rateLimit: 1_000_000 }, { bytesPerMs: 100_000 });
+    const s = sender.stats;
+    // 1 MB/s: the bytes take at least bytes / 1000 ms to go out.
+    expect(s.elapsedMs).toBeGreaterThanOrEqual(s.bytes / 1000 - 2);
+    expect(s.throughputBytesPerSecond).toBeLessThanOrEqual(1_050_000);
+  });
+});
+
+describe('sessions', () => {
+  it('runs transfers in both directions at once with overlapping ids', () => {
+    const pair = connectPair();
+    const toBob = randomImage(50, 40, bgr, 9);
+    const toAlice = randomImage(30, 20, { kind: 'indexed', bitsPerPixel: 1, palette: new Uint8Array(8) }, 10);
+    const a = pair.alice.send(toBob, { fileName: 'b.bmp' });
+    const b = pair.bob.send(toAlice, { fileName: 'a.bmp' });
+    pair.time.run();
+    expect(a.transferId).toBe(b.transferId);
+    expect(a.state).toBe('complete');
+    expect(b.state).toBe('complete');
+    expect(sameBytes(pair.received[0]!.image.pixels, toBob.pixels)).toBe(true);
+    expect(sameBytes(pair.receivedByAlice[0]!.image.pixels, toAlice.pixels)).toBe(true);
+  });
+
+  it('cancel from the sender interrupts the receiver; packets after that are stale', () => {
+    const pair = connectPair({ bytesPerMs: 500 });
+    const sender = pair.alice.send(randomImage(300, 300, bgr, 11), { fileName: 'c.bmp' });
+    pair.time.run(20);
+    sender.cancel();
+    pair.time.run();
+    const receiver = pair.received[0]!;
+    expect(sender.state).toBe('cancelled');
+    expect(receiver.state).toBe('interrupted');
+    expect(receiver.stats.stale).toBeGreaterThan(0);
+  });
+
+  it('cancel from the receiver stops the sender', () => {
+    const pair = connectPair({ bytesPerMs: 500 });
+    const sender = pair.alice.send(randomImage(300, 300, bgr, 12), { fileName: 'c.bmp' });
+    pair.time.run(20);
+    pair.received[0]!.cancel();
+    pair.time.run();
+    expect(sender.state).toBe('cancelled');
+    expect(pair.received[0]!.state).toBe('interrupted');
+  });
+
+  it('close() interrupts unfinished transfers', () => {
+    const pair = connectPair({ bytesPerMs: 500 });
+    const sender = pair.alice.send(randomImage(300, 300, bgr, 13), { fileName: 'c.bmp' });
+    pair.time.run(20);
+    pair.bob.close();
+    pair.alice.close();
+    pair.time.run();
+    expect(sender.state).toBe('cancelled');
+    expect(pair.received[0]!.state).toBe('interrupted');
+  });
+
+  it('counts foreign and malformed packets without disturbing a transfer', () => {
+    const pair = connectPair();
+    const image = randomImage(60, 60, bgr, 14);
+    pair.alice.send(image, { fileName: 'd.bmp' });
+    pair.bob.receivePacket(new Uint8Array([1, 2, 99, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3]));
+    pair.bob.receivePacket(new Uint8Array([7, 7, 7]));
+    pair.time.run();
+    expect(pair.bob.stats).toMatchObject({ foreign: 1, malformedPackets: 1 });
+    expect(pair.received[0]!.state).toBe('complete');
+  });
+
+  it('refuses a manifest over the limits before allocating, and tells the sender', () => {
+    const pair = connectPair({}, { limits: { maxPixels: 1000, maxPackets: 1 << 20 } });
+    const sender = pair.alice.send(randomImage(100, 100, bgr, 15), { fileName: 'big.bmp' });
+    pair.time.run();
+    expect(pair.received).toEqual([]);
+    expect(pair.bob.stats.refused).toBe(1);
+    expect(sender.state).toBe('cancelled');
+  });
+});
+
+describe('receiver views', () => {
+  it('reports dirty rectangles covering exactly the rows that landed (rows order)', () => {
+    const pair = connectPair();
+    const image = randomImage(100, 50, bgr, 16);
+    pair.alice.send(image, { fileName: 'e.bmp', scanOrder: 'rows', payloadBytes: 300 });
+    pair.time.run(1.5);
+    const receiver = pair.received[0]!;
+    pair.time.run();
+    const rect = receiver.takeDirtyRect();
+    expect(rect).toEqual({ x: 0, y: 0, width: 100, height: 50 });
+    expect(receiver.takeDirtyRect()).toBeNull();
+  });
+
+  it('conceals into a copy and leaves the received RGBA untouched', () => {
+    const image = randomImage(64, 64, bgr, 17);
+    const { receiver } = transfer(image, { scanOrder: 'scattered', loss: { kind: 'bernoulli', p: 0.2, seed: 1 } });
+    const before = receiver.rgba.slice();
+    const concealed = receiver.displayRgba(true);
+    expect(receiver.rgba).toEqual(before);
+    const mask = receiver.missingPixelMask();
+    const words = new Uint32Array(concealed.buffer);
+    let filled = 0;
+    for (let p = 0; p < mask.length; p++) if (mask[p] && words[p]! >>> 24 === 255) filled++;
+    expect(filled).toBe(receiver.stats.missingPixels);
+    expect(receiver.displayRgba(false)).toEqual(before);
+  });
+
+  it('keeps 1-bit images at one bit per pixel on the wire', () => {
+    const format = { kind: 'indexed', bitsPerPixel: 1, palette: new Uint8Array([0, 0, 0, 255, 255, 255, 255, 255]) } as const;
+    const image = randomImage(800, 600, format, 18);
+    const { sender, receiver } = transfer(image, { scanOrder: 'interlaced' });
+    expect(receiver.state).toBe('complete');
+    expect(sender.stats.packetsSent).toBe(Math.ceil((800 * 600) / (1140 * 8)));
+    expect(receiver.stats.payloadBytes).toBe(rowBytes(800, 1) * 600);
+  });
+});
+
+describe('formats', () => {
+  it('transfers every format exactly', () => {
+    fc.assert(
+      fc.property(nativeImage, fc.constantFrom(...orders), (image, scanOrder) => {
+        const { receiver } = transfer(image, { scanOrder, payloadBytes: 37 });
+        expect(receiver.state).toBe('complete');
+        expect(sameBytes(receiver.image.pixels, image.pixels)).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
