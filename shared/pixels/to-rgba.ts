@@ -63,66 +63,97 @@ function channelReader(mask: number, absent: number): ChannelReader {
 }
 
 function maskedMapper(masks: ChannelMasks): RgbaMapper {
-  const [r, g, b, a] = [
-    channelReader(masks.red, 0),
-    channelReader(masks.green, 0),
-    channelReader(masks.blue, 0),
-    channelReader(masks.alpha, 255),
-  ];
-  const channel = (reader: ChannelReader, word: number): number =>
-    reader.scale[(word >>> reader.shift) & (reader.scale.length - 1)]!;
-  return (raw) => {
-    const word = raw >>> 0;
-    return (channel(r, word) | (channel(g, word) << 8) | (channel(b, word) << 16) | (channel(a, word) << 24)) >>> 0;
-  };
+  const r = channelReader(masks.red, 0);
+  const g = channelReader(masks.green, 0);
+  const b = channelReader(masks.blue, 0);
+  const a = channelReader(masks.alpha, 255);
+  // Unpacked into locals: this runs once per pixel.
+  const [rShift, rScale, rMask] = [r.shift, r.scale, r.scale.length - 1];
+  const [gShift, gScale, gMask] = [g.shift, g.scale, g.scale.length - 1];
+  const [bShift, bScale, bMask] = [b.shift, b.scale, b.scale.length - 1];
+  const [aShift, aScale, aMask] = [a.shift, a.scale, a.scale.length - 1];
+  return (raw) =>
+    (rScale[(raw >>> rShift) & rMask]! |
+      (gScale[(raw >>> gShift) & gMask]! << 8) |
+      (bScale[(raw >>> bShift) & bMask]! << 16) |
+      (aScale[(raw >>> aShift) & aMask]! << 24)) >>>
+    0;
 }
 
 /** The whole image as RGBA bytes, 4 per pixel, rows top-down. */
 export function toRgba(image: NativeImage): Uint8Array {
   const { width, height, format, pixels } = image;
   const bpp = format.bitsPerPixel;
-  const rgba = new Uint8Array(width * height * 4);
-  const map = createRgbaMapper(format);
-  // Formats of up to 16 bits have few enough values to convert each once.
-  let lookup: RgbaMapper = map;
-  if (bpp <= 16) {
-    const table = new Uint32Array(2 ** bpp);
-    for (let raw = 0; raw < table.length; raw++) table[raw] = map(raw);
-    lookup = (raw) => table[raw]!;
-  }
-  const put = (o: number, word: number): void => {
-    rgba[o] = word & 0xff;
-    rgba[o + 1] = (word >>> 8) & 0xff;
-    rgba[o + 2] = (word >>> 16) & 0xff;
-    rgba[o + 3] = word >>> 24;
-  };
   const count = width * height;
-  if (bpp < 8) {
-    const stride = rowBytes(width, bpp);
-    const indexMask = (1 << bpp) - 1;
-    for (let y = 0, o = 0; y < height; y++) {
-      for (let x = 0, bit = 0; x < width; x++, bit += bpp, o += 4) {
-        // Packed most significant bits first; each row starts on a byte boundary.
-        const byte = pixels[y * stride + (bit >> 3)]!;
-        put(o, lookup((byte >> (8 - bpp - (bit & 7))) & indexMask));
-      }
-    }
-  } else if (bpp === 8) {
-    for (let p = 0; p < count; p++) put(p * 4, lookup(pixels[p]!));
-  } else if (bpp === 16) {
-    for (let p = 0, i = 0; p < count; p++, i += 2) put(p * 4, lookup(pixels[i]! | (pixels[i + 1]! << 8)));
-  } else if (bpp === 24) {
-    for (let p = 0, i = 0; p < count; p++, i += 3) {
-      const o = p * 4;
+  const rgba = new Uint8Array(count * 4);
+  if (bpp === 24) {
+    for (let p = 0, i = 0, o = 0; p < count; p++, i += 3, o += 4) {
       rgba[o] = pixels[i + 2]!;
       rgba[o + 1] = pixels[i + 1]!;
       rgba[o + 2] = pixels[i]!;
       rgba[o + 3] = 255;
     }
+    return rgba;
+  }
+  // Words are written little-endian, so the bytes come out red, green, blue, alpha.
+  const out = new DataView(rgba.buffer);
+  const map = createRgbaMapper(format);
+  if (bpp === 32 && format.kind === 'masked') {
+    const bytes = wholeByteChannels(format.masks);
+    if (bytes) {
+      copyByteChannels(pixels, bytes, rgba);
+      return rgba;
+    }
+    for (let i = 0; i < pixels.length; i += 4) {
+      out.setUint32(i, map(pixels[i]! | (pixels[i + 1]! << 8) | (pixels[i + 2]! << 16) | (pixels[i + 3]! << 24)), true);
+    }
+    return rgba;
+  }
+  // Formats of up to 16 bits have few enough values to convert each one once.
+  const table = new Uint32Array(2 ** bpp);
+  for (let raw = 0; raw < table.length; raw++) table[raw] = map(raw);
+  if (bpp === 16) {
+    for (let p = 0, i = 0; p < count; p++, i += 2) out.setUint32(p * 4, table[pixels[i]! | (pixels[i + 1]! << 8)]!, true);
+  } else if (bpp === 8) {
+    for (let p = 0; p < count; p++) out.setUint32(p * 4, table[pixels[p]!]!, true);
   } else {
-    for (let p = 0, i = 0; p < count; p++, i += 4) {
-      put(p * 4, lookup(pixels[i]! | (pixels[i + 1]! << 8) | (pixels[i + 2]! << 16) | (pixels[i + 3]! << 24)));
+    const stride = rowBytes(width, bpp);
+    const indexMask = (1 << bpp) - 1;
+    for (let y = 0, o = 0; y < height; y++) {
+      const rowStart = y * stride;
+      for (let bit = 0, end = width * bpp; bit < end; bit += bpp, o += 4) {
+        // Packed most significant bits first; each row starts on a byte boundary.
+        const index = (pixels[rowStart + (bit >> 3)]! >> (8 - bpp - (bit & 7))) & indexMask;
+        out.setUint32(o, table[index]!, true);
+      }
     }
   }
   return rgba;
+}
+
+/**
+ * For 32-bit masks that are each a whole byte or empty (ARGB, XRGB, ABGR…), the byte each
+ * channel sits in (-1 when empty); null when any channel is not a whole byte.
+ */
+function wholeByteChannels(masks: ChannelMasks): number[] | null {
+  const positions = [masks.red, masks.green, masks.blue, masks.alpha].map((mask) => {
+    if (mask === 0) return -1;
+    const { shift, bits } = maskLayout(mask);
+    return bits === 8 && shift % 8 === 0 ? shift / 8 : null;
+  });
+  return positions.every((position) => position !== null) ? (positions as number[]) : null;
+}
+
+/** Byte shuffle for {@link wholeByteChannels}: no scaling is needed for 8-bit channels. */
+function copyByteChannels(pixels: Uint8Array, [r, g, b, a]: number[], rgba: Uint8Array): void {
+  const absent = [0, 0, 0, 255];
+  const sources = [r!, g!, b!, a!];
+  for (let c = 0; c < 4; c++) {
+    const from = sources[c]!;
+    if (from < 0) {
+      for (let o = c; o < rgba.length; o += 4) rgba[o] = absent[c]!;
+    } else {
+      for (let o = c, i = from; o < rgba.length; o += 4, i += 4) rgba[o] = pixels[i]!;
+    }
+  }
 }

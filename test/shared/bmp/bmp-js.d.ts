@@ -1,4 +1,4 @@
-// bmp-js ships no types; this is the part of its API the interoperability tests use.
+// bmp-js ships no types; this is the part of its API the interoperability tests and the codec benchmark use.
 declare module 'bmp-js' {
   interface DecodedBmp {
     readonly width: number;
@@ -6,6 +6,13 @@ declare module 'bmp-js' {
     /** 4 bytes per pixel in the order alpha (unused), blue, green, red; rows top-down. */
     readonly data: Buffer;
   }
-  const bmpJs: { decode(bytes: Buffer): DecodedBmp };
+  interface EncodedBmp {
+    readonly data: Buffer;
+  }
+  const bmpJs: {
+    decode(bytes: Buffer): DecodedBmp;
+    /** Writes a 24-bit BMP from 4-byte ABGR pixels. */
+    encode(image: { width: number; height: number; data: Buffer }): EncodedBmp;
+  };
   export default bmpJs;
 }
