@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MASKS_555, MASKS_ARGB32, MASKS_XRGB32, type NativeImage } from '../../../shared/pixels/pixel-format.ts';
 import { createRgbaMapper, toRgba } from '../../../shared/pixels/to-rgba.ts';
@@ -51,6 +52,22 @@ describe('toRgba', () => {
     const argb: NativeImage = { ...xrgb, format: { kind: 'masked', bitsPerPixel: 32, masks: MASKS_ARGB32 } };
     expect(rgba(xrgb)).toEqual([0x33, 0x22, 0x11, 255]);
     expect(rgba(argb)).toEqual([0x33, 0x22, 0x11, 0x44]);
+  });
+
+  it('gives the same result on the whole-byte fast path as pixel by pixel, for any byte order', () => {
+    const byteOrder = fc.tuple(fc.shuffledSubarray([0, 1, 2, 3], { minLength: 4, maxLength: 4 }), fc.boolean());
+    fc.assert(
+      fc.property(byteOrder, fc.uint8Array({ minLength: 12, maxLength: 12 }), ([order, withAlpha], pixels) => {
+        const [red, green, blue, alpha] = order.map((byte) => (0xff * 2 ** (8 * byte)) >>> 0);
+        const format = { kind: 'masked', bitsPerPixel: 32, masks: { red: red!, green: green!, blue: blue!, alpha: withAlpha ? alpha! : 0 } } as const;
+        const map = createRgbaMapper(format);
+        const expected = [0, 4, 8].flatMap((i) => {
+          const word = map(pixels[i]! | (pixels[i + 1]! << 8) | (pixels[i + 2]! << 16) | (pixels[i + 3]! << 24));
+          return [word & 0xff, (word >>> 8) & 0xff, (word >>> 16) & 0xff, word >>> 24];
+        });
+        expect(rgba({ width: 3, height: 1, format, pixels })).toEqual(expected);
+      }),
+    );
   });
 
   it('reduces channels wider than 8 bits, such as 10-10-10-2, by rounding', () => {
