@@ -180,6 +180,9 @@ function pixelStorage(kind: HeaderKind, compression: number, bitsPerPixel: numbe
   if (kind === 'os2v2' && compression === Os2Compression.RLE24) {
     fail(BmpErrorCode.UNSUPPORTED, 'OS/2 24-bit RLE compression is not supported');
   }
+  if (kind === 'os2v2' && compression > Compression.RLE4) {
+    fail(BmpErrorCode.UNSUPPORTED, `OS/2 compression method ${compression} is not supported`);
+  }
   if (compression === Compression.JPEG || compression === Compression.PNG) {
     fail(BmpErrorCode.UNSUPPORTED, 'BMPs that embed a JPEG or PNG are not supported');
   }

@@ -243,6 +243,8 @@ describe('decode: refusals', () => {
     ['an embedded PNG', { bitsPerPixel: 0, compression: 5 }, BmpErrorCode.UNSUPPORTED],
     ['64 bits per pixel', { bitsPerPixel: 64, palette: [] }, BmpErrorCode.UNSUPPORTED],
     ['an unknown compression', { compression: 11 }, BmpErrorCode.UNSUPPORTED],
+    ['OS/2 2.x Huffman 1D (compression 3 in a 64-byte header)', { headerSize: 64, bitsPerPixel: 1, compression: 3 }, BmpErrorCode.UNSUPPORTED],
+    ['OS/2 2.x with a Windows-only compression', { headerSize: 64, bitsPerPixel: 32, compression: 6, palette: [] }, BmpErrorCode.UNSUPPORTED],
     ['overlapping masks', { bitsPerPixel: 16, compression: 3, palette: [], masks: [0xf800, 0x0fe0, 0x1f] }, BmpErrorCode.BAD_MASKS],
     ['a mask with a gap', { bitsPerPixel: 16, compression: 3, palette: [], masks: [0xf800, 0x05e0, 0x1f] }, BmpErrorCode.BAD_MASKS],
     ['a mask wider than the pixel', { bitsPerPixel: 16, compression: 3, palette: [], masks: [0xf0000, 0xff00, 0xff] }, BmpErrorCode.BAD_MASKS],
