@@ -151,6 +151,14 @@ describe('BMP Suite 2.8', () => {
     for (const i of pastEnd) expect([...rgba.subarray(i * 4, i * 4 + 4)]).toEqual([0, 0, 0, 255]);
   });
 
+  for (const name of ['q/pal4rlecut.bmp', 'q/pal4rletrns.bmp', 'q/pal8rlecut.bmp', 'q/pal8rletrns.bmp']) {
+    it(`leaves the pixels RLE skips in ${name} at palette index 0 (the suite's "-0" rendering)`, () => {
+      const reference = `${/\/(\w+)\.bmp$/.exec(name)![1]}-0.png`;
+      expect(references.get(name)).toContain(reference);
+      expect(mismatchesAgainst(decodeFile(name), reference)).toBe(0);
+    });
+  }
+
   it('leaves colours as stored, without applying an embedded ICC profile (q/rgb24prof2.bmp)', () => {
     // The file stores red and green swapped and embeds a profile that swaps them back.
     const image = decodeFile('q/rgb24prof2.bmp');
