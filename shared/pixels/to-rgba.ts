@@ -104,7 +104,7 @@ export function toRgba(image: NativeImage): Uint8Array {
       copyByteChannels(pixels, bytes, rgba);
       return rgba;
     }
-    for (let i = 0; i < pixels.length; i += 4) {
+    for (let i = 0, end = count * 4; i < end; i += 4) {
       out.setUint32(i, map(pixels[i]! | (pixels[i + 1]! << 8) | (pixels[i + 2]! << 16) | (pixels[i + 3]! << 24)), true);
     }
     return rgba;
