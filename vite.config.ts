@@ -7,7 +7,8 @@ const signalingPort = Number(process.env.PORT ?? 3000);
 
 export default defineConfig({
   root: fileURLToPath(new URL('./web', import.meta.url)),
-  plugins: [svelte()],
+  // The Svelte config lives at the repository root, not in the Vite root (web/).
+  plugins: [svelte({ configFile: fileURLToPath(new URL('./svelte.config.js', import.meta.url)) })],
   // Svelte component tests need the browser build of svelte (mount() is server-only otherwise).
   resolve: process.env.VITEST ? { conditions: ['browser'] } : {},
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },

@@ -1,46 +1,40 @@
 /**
- * Paints an RGBA buffer that fills up packet by packet onto a canvas: at most once per
- * animation frame, and only the rectangle that changed since the last frame, so a
- * 24-megapixel image arriving at full speed costs a few small putImageData calls per frame.
+ * Puts RGBA buffers on a canvas whose size is the image's, 1 image pixel = 1 canvas pixel.
+ * The ImageData objects are views of the caller's buffers, never copies, and a rectangle
+ * paint copies only that rectangle to the canvas.
  */
-import type { Rect } from '../../../shared/transfer/dirty-rect.ts';
+import type { Rect } from '../../../shared/transfer/index.ts';
 
 export class CanvasPainter {
   readonly #context: CanvasRenderingContext2D;
-  readonly #image: ImageData;
-  readonly #takeDirty: () => Rect | null;
-  #frame = 0;
+  readonly #width: number;
+  readonly #height: number;
+  readonly #views = new WeakMap<Uint8ClampedArray, ImageData>();
 
-  /** `rgba` is shared, not copied: the ImageData is a view of the receiver's buffer. */
-  constructor(canvas: HTMLCanvasElement, rgba: Uint8ClampedArray<ArrayBuffer>, width: number, height: number, takeDirty: () => Rect | null) {
+  constructor(canvas: HTMLCanvasElement, width: number, height: number) {
     const context = canvas.getContext('2d');
     if (!context) throw new Error('canvas 2D context unavailable');
     canvas.width = width;
     canvas.height = height;
     this.#context = context;
-    this.#image = new ImageData(rgba, width, height);
-    this.#takeDirty = takeDirty;
+    this.#width = width;
+    this.#height = height;
   }
 
-  /** Something changed: paint it on the next frame (calls within one frame coalesce). */
-  invalidate(): void {
-    if (this.#frame === 0) this.#frame = requestAnimationFrame(() => this.#paint());
+  paintRect(rgba: Uint8ClampedArray, rect: Rect): void {
+    this.#context.putImageData(this.#view(rgba), 0, 0, rect.x, rect.y, rect.width, rect.height);
   }
 
-  /** Paints the whole buffer now, e.g. after concealment rewrote it. */
-  paintAll(): void {
-    this.#takeDirty();
-    this.#context.putImageData(this.#image, 0, 0);
+  paintAll(rgba: Uint8ClampedArray): void {
+    this.#context.putImageData(this.#view(rgba), 0, 0);
   }
 
-  stop(): void {
-    cancelAnimationFrame(this.#frame);
-    this.#frame = 0;
-  }
-
-  #paint(): void {
-    this.#frame = 0;
-    const rect = this.#takeDirty();
-    if (rect) this.#context.putImageData(this.#image, 0, 0, rect.x, rect.y, rect.width, rect.height);
+  #view(rgba: Uint8ClampedArray): ImageData {
+    let view = this.#views.get(rgba);
+    if (!view) {
+      view = new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, this.#width, this.#height);
+      this.#views.set(rgba, view);
+    }
+    return view;
   }
 }

@@ -1,6 +1,6 @@
 /** How the next image is sent; the form binds to these fields directly. */
 import type { ScanOrderKind } from '../../../shared/protocol/manifest.ts';
-import { MAX_PACKET_BYTES } from '../../../shared/protocol/limits.ts';
+import { DATA_HEADER_BYTES, MAX_PACKET_BYTES } from '../../../shared/protocol/limits.ts';
 
 export const MIN_PACKET_BYTES = 64;
 /** Repair rounds the sender may run after the first pass when repair is on. */
@@ -19,7 +19,8 @@ export class SendOptions {
   /** The form's values clamped into range: an empty or odd number field never breaks a send. */
   readonly effective = $derived({
     order: this.order,
-    packetBytes: clamp(Math.round(this.packetBytes), MIN_PACKET_BYTES, MAX_PACKET_BYTES),
+    /** The form asks for whole packets; the engine wants the payload after the header. */
+    payloadBytes: clamp(Math.round(this.packetBytes), MIN_PACKET_BYTES, MAX_PACKET_BYTES) - DATA_HEADER_BYTES,
     lossPercent: clamp(this.lossPercent, 0, 100),
     burstLength: clamp(this.burstLength, 1, 1000),
     repairRounds: this.repair ? REPAIR_ROUNDS : 0,

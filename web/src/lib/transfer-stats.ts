@@ -1,20 +1,24 @@
-/** The figures the statistics panel shows for one transfer, on either side. */
+/** The figures the statistics panel shows for one transfer, from either side's engine stats. */
+import type { ReceiverStats, SenderStats } from '../../../shared/transfer/index.ts';
 
 export interface TransferStats {
-  /** Data packets put on the channel (or dropped there by the simulation), repairs included. */
+  /** Data packets the sender attempted, simulated drops and repairs included. */
   sent: number;
   /** Distinct data packets that arrived. */
   received: number;
-  /** Packets still missing, split by who dropped them. */
+  /**
+   * Transmissions that never arrived, over every pass (a packet lost twice and repaired on the
+   * third try counts twice), split by who dropped them. Known on the receiver at each end of
+   * pass; on the sender the network's share is known from the verdict.
+   */
   lostBySimulation: number;
   lostByNetwork: number;
   duplicates: number;
-  /** Packets that arrived after one with a higher sequence number. */
+  /** Packets that arrived after one with a higher sequence number in the same pass. */
   reordered: number;
   /** Packets in one full pass over the image. */
-  packetCount: number;
-  /** Pixel bytes moved so far, for throughput. */
-  bytes: number;
+  expected: number;
+  bytesPerSecond: number;
   elapsedMs: number;
 }
 
@@ -25,17 +29,59 @@ export const EMPTY_STATS: TransferStats = {
   lostByNetwork: 0,
   duplicates: 0,
   reordered: 0,
-  packetCount: 0,
-  bytes: 0,
+  expected: 0,
+  bytesPerSecond: 0,
   elapsedMs: 0,
 };
 
-/** Loss as a share of one full pass, in percent. */
+/**
+ * The sender knows what it attempted and what its simulation dropped; what arrived and what
+ * the network lost it learns from the receiver's verdict.
+ */
+export function senderStats(s: SenderStats): TransferStats {
+  const sent = s.packetsSent + s.simulatedDrops;
+  // The verdict's `received` counts distinct packets; every other transmission was lost.
+  const lostByNetwork = s.received === undefined ? 0 : Math.max(0, sent - s.received - s.simulatedDrops);
+  return {
+    sent,
+    received: s.received ?? 0,
+    lostBySimulation: s.simulatedDrops,
+    lostByNetwork,
+    duplicates: 0,
+    reordered: 0,
+    expected: s.expected,
+    bytesPerSecond: s.throughputBytesPerSecond,
+    elapsedMs: s.elapsedMs,
+  };
+}
+
+/** The receiver counts arrivals live; it learns what was sent and lost at each end of pass. */
+export function receiverStats(s: ReceiverStats): TransferStats {
+  // senderAttempted and simulatedDrops cover the passes that have ended; so must the arrivals.
+  const arrivedInEndedPasses = Math.min(s.received + s.duplicates, s.senderAttempted);
+  return {
+    sent: s.senderAttempted,
+    received: s.received,
+    lostBySimulation: s.simulatedDrops,
+    lostByNetwork: Math.max(0, s.senderAttempted - arrivedInEndedPasses - s.simulatedDrops),
+    duplicates: s.duplicates,
+    reordered: s.reordered,
+    expected: s.expected,
+    bytesPerSecond: s.goodputBytesPerSecond,
+    elapsedMs: s.elapsedMs,
+  };
+}
+
+export function lostPackets(stats: TransferStats): number {
+  return stats.lostBySimulation + stats.lostByNetwork;
+}
+
+/** Loss as a share of the transmissions sent, in percent. */
 export function lossPercent(lost: number, stats: TransferStats): number {
-  return stats.packetCount > 0 ? (lost / stats.packetCount) * 100 : 0;
+  return stats.sent > 0 ? (lost / stats.sent) * 100 : 0;
 }
 
 /** Decimal megabytes per second, as network tools count them. */
-export function throughputMBps(stats: TransferStats): number {
-  return stats.elapsedMs > 0 ? stats.bytes / 1000 / stats.elapsedMs : 0;
+export function megabytesPerSecond(stats: TransferStats): number {
+  return stats.bytesPerSecond / 1_000_000;
 }

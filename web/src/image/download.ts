@@ -1,0 +1,29 @@
+/** What arrived, saved to the user's disk: BMP in the image's own pixel format, or PNG. */
+import { encode } from '../../../shared/bmp/index.ts';
+import type { NativeImage } from '../../../shared/pixels/pixel-format.ts';
+
+export function bmpBlob(image: NativeImage): Blob {
+  return new Blob([encode(image) as Uint8Array<ArrayBuffer>], { type: 'image/bmp' });
+}
+
+export function pngBlob(canvas: HTMLCanvasElement): Promise<Blob> {
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the canvas could not be encoded as PNG'))), 'image/png'),
+  );
+}
+
+export function saveBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  // The click starts the download synchronously; the URL is only needed until then.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+/** `photo.jpg` → `photo.received.bmp`. */
+export function receivedName(original: string, extension: 'bmp' | 'png'): string {
+  const stem = original.replace(/\.[^.]*$/, '') || 'image';
+  return `${stem}.received.${extension}`;
+}

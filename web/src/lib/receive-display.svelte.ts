@@ -1,0 +1,133 @@
+/**
+ * The incoming image on screen. Raw view: each animation frame paints just the rectangle the
+ * new packets touched, straight from the receiver's RGBA buffer. Concealed view and loss map
+ * need a whole-image pass, so they are redrawn on a slower timer and when the transfer ends.
+ */
+import type { Receiver } from '../../../shared/transfer/index.ts';
+import { CanvasPainter } from '../image/canvas-painter.ts';
+import { bmpBlob, pngBlob, receivedName, saveBlob } from '../image/download.ts';
+import { lossMapRgba } from '../image/loss-map.ts';
+
+/**
+ * A frame's paint may take at most this share of the main thread: scattered packets make the
+ * changed rectangle the whole image, and copying 24 megapixels every frame would starve the
+ * packet handling. Small rectangles still paint every frame.
+ */
+const PAINT_BUDGET = 0.2;
+/** Whole-image redraws: about every 10 ms per megapixel, within these bounds. */
+const MIN_REDRAW_MS = 250;
+const MAX_REDRAW_MS = 2_000;
+
+export class ReceiveDisplay {
+  receiver = $state.raw<Receiver | null>(null);
+  showHoles = $state(true);
+  conceal = $state(false);
+  lossMap = $state(false);
+
+  #canvas: HTMLCanvasElement | null = null;
+  #painter: CanvasPainter | null = null;
+  #overlayPainter: CanvasPainter | null = null;
+  #frame = 0;
+  /** performance.now() before which the next paint waits, per {@link PAINT_BUDGET}. */
+  #nextPaintAt = 0;
+  #redrawTimer: ReturnType<typeof setInterval> | undefined;
+  #concealed: Uint8ClampedArray | null = null;
+  #lossMap: Uint8ClampedArray | null = null;
+
+  show(receiver: Receiver): void {
+    this.receiver = receiver;
+  }
+
+  /** Binds the canvases for the current receiver; the returned function unbinds them. */
+  attach(canvas: HTMLCanvasElement, overlay: HTMLCanvasElement): () => void {
+    const receiver = this.receiver;
+    if (!receiver) return () => {};
+    const { width, height } = receiver.manifest;
+    this.#canvas = canvas;
+    this.#painter = new CanvasPainter(canvas, width, height);
+    this.#overlayPainter = new CanvasPainter(overlay, width, height);
+    this.#concealed = null;
+    this.#lossMap = null;
+    this.#redrawAll();
+    const period = Math.min(MAX_REDRAW_MS, Math.max(MIN_REDRAW_MS, (width * height) / 100_000));
+    this.#redrawTimer = setInterval(() => this.#onRedrawTick(), period);
+    return () => {
+      clearInterval(this.#redrawTimer);
+      cancelAnimationFrame(this.#frame);
+      this.#frame = 0;
+      this.#canvas = this.#painter = this.#overlayPainter = null;
+    };
+  }
+
+  /** New packets landed: paint them on the next frame (calls within a frame coalesce). */
+  packetsArrived(): void {
+    if (this.#frame === 0 && this.#painter) this.#frame = requestAnimationFrame(() => this.#paintFrame());
+  }
+
+  /** The transfer ended: draw the final picture in every mode. */
+  finished(): void {
+    this.#redrawAll();
+  }
+
+  setShowHoles(on: boolean): void {
+    this.showHoles = on;
+  }
+
+  setConceal(on: boolean): void {
+    this.conceal = on;
+    this.#redrawAll();
+  }
+
+  setLossMap(on: boolean): void {
+    this.lossMap = on;
+    this.#redrawAll();
+  }
+
+  downloadBmp(): void {
+    const receiver = this.receiver;
+    if (receiver) saveBlob(bmpBlob(receiver.image), receivedName(receiver.manifest.fileName, 'bmp'));
+  }
+
+  async downloadPng(): Promise<void> {
+    const receiver = this.receiver;
+    if (receiver && this.#canvas) saveBlob(await pngBlob(this.#canvas), receivedName(receiver.manifest.fileName, 'png'));
+  }
+
+  #paintFrame(): void {
+    this.#frame = 0;
+    const receiver = this.receiver;
+    if (!receiver || !this.#painter) return;
+    const start = performance.now();
+    if (start < this.#nextPaintAt) {
+      // Too soon: the receiver keeps growing its dirty rectangle until the next try.
+      this.#frame = requestAnimationFrame(() => this.#paintFrame());
+      return;
+    }
+    const rect = receiver.takeDirtyRect();
+    // The concealed view is redrawn whole on the timer; a raw patch would un-conceal its holes.
+    if (!rect || this.conceal) return;
+    this.#painter.paintRect(receiver.rgba, rect);
+    const end = performance.now();
+    this.#nextPaintAt = end + ((end - start) * (1 - PAINT_BUDGET)) / PAINT_BUDGET;
+  }
+
+  #onRedrawTick(): void {
+    if (this.receiver?.state === 'receiving' && (this.conceal || this.lossMap)) this.#redrawAll();
+  }
+
+  #redrawAll(): void {
+    const receiver = this.receiver;
+    if (!receiver || !this.#painter || !this.#overlayPainter) return;
+    receiver.takeDirtyRect();
+    if (this.conceal) {
+      this.#concealed = receiver.displayRgba(true, this.#concealed ?? undefined);
+      this.#painter.paintAll(this.#concealed);
+    } else {
+      this.#painter.paintAll(receiver.rgba);
+    }
+    // When off, the overlay canvas is hidden and its buffer never allocated.
+    if (!this.lossMap) return;
+    this.#lossMap = lossMapRgba(receiver.missingPixelMask(), this.#lossMap ?? new Uint8ClampedArray(receiver.rgba.length));
+    this.#overlayPainter.paintAll(this.#lossMap);
+  }
+}
