@@ -9,7 +9,8 @@
  *     masked:  u32 red mask, u32 green mask, u32 blue mask, u32 alpha mask
  *     bgr:     nothing
  *   u16 payload bytes, u32 packet count,
- *   u8 scan order (0 rows, 1 interlaced, 2 scattered), u32 scan parameter (scattered: stride, else 0),
+ *   u8 scan order (0 rows, 1 interlaced, 2 scattered),
+ *     scattered only: u32 band rows, u32 stride, u32 last band's stride,
  *   u32 CRC-32 of the native pixel data, u8 repair rounds (0 = repair off),
  *   u16 file name length, UTF-8 file name.
  *
@@ -37,8 +38,14 @@ export type ScanOrder =
   | { readonly kind: 'rows' }
   /** Adam7 passes: a coarse picture of the whole image after 1/64 of the pixels. */
   | { readonly kind: 'interlaced' }
-  /** Send-order pixel k lands at raster index (k × stride) mod pixel count; stride coprime with it. */
-  | { readonly kind: 'scattered'; readonly stride: number };
+  /**
+   * The image is cut into bands of `bandRows` rows (the last may be shorter), sent one after
+   * the other; within a band of P pixels, the band's send-order pixel j lands at the band's
+   * raster pixel (j × stride) mod P. `stride` is for full bands, `lastStride` for the last band;
+   * each is coprime with its band's pixel count. Bands keep a packet's pixels within reach of
+   * the CPU caches; the stride spreads them so that a lost packet leaves isolated holes.
+   */
+  | { readonly kind: 'scattered'; readonly bandRows: number; readonly stride: number; readonly lastStride: number };
 
 export type ScanOrderKind = ScanOrder['kind'];
 
@@ -109,11 +116,17 @@ function manifestProblem(m: Manifest): string | undefined {
     return `${m.repairRounds} repair rounds`;
   }
   if (m.scanOrder.kind === 'scattered') {
-    const { stride } = m.scanOrder;
-    const pixels = m.width * m.height;
-    // A stride sharing a factor with the pixel count would send some pixels twice and others never.
-    if (!Number.isInteger(stride) || stride < 0 || stride >= pixels || gcd(stride, pixels) !== 1) {
-      return `scattered stride ${stride} is not coprime with ${pixels} pixels`;
+    const { bandRows, stride, lastStride } = m.scanOrder;
+    if (!Number.isInteger(bandRows) || bandRows < 1 || bandRows > m.height) return `scattered band of ${bandRows} rows`;
+    const lastRows = m.height - Math.floor((m.height - 1) / bandRows) * bandRows;
+    for (const [name, value, pixels] of [
+      ['stride', stride, bandRows * m.width],
+      ['last band stride', lastStride, lastRows * m.width],
+    ] as const) {
+      // A stride sharing a factor with the band's pixel count would send some pixels twice and others never.
+      if (!Number.isInteger(value) || value < 0 || value >= Math.max(pixels, 1) || gcd(value, pixels) !== 1) {
+        return `scattered ${name} ${value} is not coprime with the band's ${pixels} pixels`;
+      }
     }
   } else if (m.scanOrder.kind !== 'rows' && m.scanOrder.kind !== 'interlaced') {
     return `unknown scan order`;
@@ -133,7 +146,8 @@ export function encodeManifest(m: Manifest): Uint8Array {
   if (f.kind === 'indexed') w.u16(f.palette.length / 4).bytes(f.palette);
   else if (f.kind === 'masked') w.u32(f.masks.red).u32(f.masks.green).u32(f.masks.blue).u32(f.masks.alpha);
   w.u16(m.payloadBytes).u32(m.packetCount);
-  w.u8(SCAN_ORDER[m.scanOrder.kind]).u32(m.scanOrder.kind === 'scattered' ? m.scanOrder.stride : 0);
+  w.u8(SCAN_ORDER[m.scanOrder.kind]);
+  if (m.scanOrder.kind === 'scattered') w.u32(m.scanOrder.bandRows).u32(m.scanOrder.stride).u32(m.scanOrder.lastStride);
   w.u32(m.crc32).u8(m.repairRounds);
   w.u16(name.length).bytes(name);
   return w.finish();
@@ -162,10 +176,11 @@ function readFormat(r: ByteReader): PixelFormat {
 
 function readScanOrder(r: ByteReader): ScanOrder {
   const order = r.u8('scan order');
-  const parameter = r.u32('scan parameter');
   if (order === SCAN_ORDER.rows) return { kind: 'rows' };
   if (order === SCAN_ORDER.interlaced) return { kind: 'interlaced' };
-  if (order === SCAN_ORDER.scattered) return { kind: 'scattered', stride: parameter };
+  if (order === SCAN_ORDER.scattered) {
+    return { kind: 'scattered', bandRows: r.u32('band rows'), stride: r.u32('stride'), lastStride: r.u32('last band stride') };
+  }
   throw invalid(`unknown scan order ${order}`);
 }
 

@@ -13,7 +13,8 @@ import { createRgbaLookup, type RgbaLookup } from './rgba-lookup.ts';
 export class PacketPlacer {
   private readonly positions: Uint32Array;
   private readonly lookup: RgbaLookup;
-  private readonly bgr: boolean;
+  /** The native buffer as aligned words, for BGR images (see bgrRunToRgba). */
+  private readonly nativeWords: Uint32Array | null;
 
   constructor(
     private readonly geometry: PacketGeometry,
@@ -23,7 +24,10 @@ export class PacketPlacer {
   ) {
     this.positions = new Uint32Array(geometry.pixelsPerPacket);
     this.lookup = createRgbaLookup(format);
-    this.bgr = format.kind === 'bgr';
+    this.nativeWords =
+      format.kind === 'bgr' && native.byteOffset % 4 === 0
+        ? new Uint32Array(native.buffer, native.byteOffset, Math.floor(native.length / 4))
+        : null;
   }
 
   /** Raster indices of the packet's pixels, in send order; valid until the next call. */
@@ -39,7 +43,9 @@ export class PacketPlacer {
     const g = this.geometry;
     if (g.bulk) {
       this.native.set(payload, g.bulkOffset(sequence));
-      if (this.rgba && this.bgr) bgrRunToRgba(payload, g.pixelsIn(sequence), this.rgba, g.firstPixel(sequence));
+      if (this.rgba && this.nativeWords) {
+        bgrRunToRgba(this.native, this.nativeWords, g.pixelsIn(sequence), this.rgba, g.firstPixel(sequence));
+      }
       else if (this.rgba) this.paint(payload, this.positionsOf(sequence));
       return;
     }
@@ -75,10 +81,32 @@ export class PacketPlacer {
   }
 }
 
-function bgrRunToRgba(payload: Uint8Array, count: number, rgba: Uint32Array, first: number): void {
-  for (let i = 0, o = 0, p = first; i < count; i++, o += 3, p++) {
-    rgba[p] = payload[o + 2]! | (payload[o + 1]! << 8) | (payload[o]! << 16) | 0xff000000;
+/**
+ * Converts native BGR pixels [first, first + count) to RGBA. Four pixels are three aligned 32-bit
+ * words (b0 g0 r0 b1 | g1 r1 b2 g2 | r2 b3 g3 r3), so the bulk of the run takes three loads per
+ * four pixels instead of twelve; the unaligned head and the tail go byte by byte.
+ */
+function bgrRunToRgba(native: Uint8Array, words: Uint32Array, count: number, rgba: Uint32Array, first: number): void {
+  let p = first;
+  const end = first + count;
+  // Advance to a pixel whose byte offset is a multiple of 12: 3-byte pixel and 4-byte word boundary at once.
+  while (p < end && p % 4 !== 0) p = bgrPixel(native, rgba, p);
+  for (let w = (p * 3) / 4; p + 4 <= end; p += 4, w += 3) {
+    const w0 = words[w]!;
+    const w1 = words[w + 1]!;
+    const w2 = words[w + 2]!;
+    rgba[p] = ((w0 >>> 16) & 0xff) | (w0 & 0xff00) | ((w0 & 0xff) << 16) | 0xff000000;
+    rgba[p + 1] = ((w1 >>> 8) & 0xff) | ((w1 << 8) & 0xff00) | (w0 & 0xff000000) >>> 8 | 0xff000000;
+    rgba[p + 2] = (w2 & 0xff) | ((w1 >>> 16) & 0xff00) | ((w1 >>> 16) & 0xff) << 16 | 0xff000000;
+    rgba[p + 3] = (w2 >>> 24) | ((w2 >>> 8) & 0xff00) | ((w2 & 0xff00) << 8) | 0xff000000;
   }
+  while (p < end) p = bgrPixel(native, rgba, p);
+}
+
+function bgrPixel(native: Uint8Array, rgba: Uint32Array, p: number): number {
+  const o = p * 3;
+  rgba[p] = native[o + 2]! | (native[o + 1]! << 8) | (native[o]! << 16) | 0xff000000;
+  return p + 1;
 }
 
 /** Writes send-order pixels from the payload to their raster positions in the native buffer. */

@@ -17,14 +17,16 @@ import {
   type Complete,
   type Manifest,
   type Receipt,
+  type ScanOrder,
   type ScanOrderKind,
+  pixelsPerPacket,
 } from '../protocol/index.ts';
 import type { NativeImage } from '../pixels/pixel-format.ts';
 import type { Clock, ControlChannel, PacketChannel, Scheduler } from './channel.ts';
 import { createLossModel, type LossModel, type LossSpec } from './loss-model.ts';
 import { PacketGeometry } from './packet-geometry.ts';
 import { Packetizer } from './packetizer.ts';
-import { chooseScatterStride } from './scan-order.ts';
+import { chooseScatterOrder } from './scan-order.ts';
 import { TimeSeries, type Sample } from './time-series.ts';
 
 /** Pause sending while the channel holds more than this (PLATFORM.md: queues over ~16 MiB throw). */
@@ -123,17 +125,8 @@ export class Sender {
       throw new RangeError(`repairRounds must be an integer in 0–${MAX_REPAIR_ROUNDS}, got ${repairRounds}`);
     }
     const bpp = image.format.bitsPerPixel;
-    const scanOrder =
-      kind === 'scattered'
-        ? {
-            kind,
-            stride: chooseScatterStride(
-              image.width,
-              image.height,
-              new PacketGeometry({ ...image, payloadBytes, scanOrder: { kind: 'rows' }, bitsPerPixel: bpp }).pixelsPerPacket,
-            ),
-          }
-        : { kind };
+    const scanOrder: ScanOrder =
+      kind === 'scattered' ? chooseScatterOrder(image.width, image.height, pixelsPerPacket(payloadBytes, bpp)) : { kind };
     this.geometry = new PacketGeometry({ ...image, payloadBytes, scanOrder, bitsPerPixel: bpp });
     if (image.pixels.length !== this.geometry.rowBytes * image.height) {
       throw new RangeError(
