@@ -49,7 +49,7 @@
  * control (PLATFORM.md). Control messages must travel reliably: the engine never resends them.
  */
 export type { Clock, ControlChannel, PacketChannel, Scheduler } from './channel.ts';
-export { TransferSession, type SendOptions, type SessionStats, type TransferSessionOptions } from './session.ts';
+export { MAX_EARLY_PACKETS, TransferSession, type SendOptions, type SessionStats, type TransferSessionOptions } from './session.ts';
 export {
   DEFAULT_HIGH_WATER_MARK,
   DEFAULT_LOW_WATER_MARK,

@@ -36,10 +36,16 @@ export interface TransferSessionOptions {
   readonly onProtocolError?: (error: ProtocolError) => void;
 }
 
+/**
+ * Data packets kept for transfer ids this side has no manifest for yet. The manifest travels on
+ * the other channel and can be overtaken by the first packets; those are replayed when it comes.
+ */
+export const MAX_EARLY_PACKETS = 1024;
+
 export type SendOptions = Omit<SenderOptions, 'transferId' | 'control' | 'packets' | 'now' | 'schedule'>;
 
 export interface SessionStats {
-  /** Data packets whose transfer id this side never saw a manifest for. */
+  /** Data packets for transfer ids without a manifest (held briefly in case it is late, then dropped). */
   readonly foreign: number;
   /** Data packets that failed to decode at all. */
   readonly malformedPackets: number;
@@ -53,6 +59,8 @@ export class TransferSession {
   private readonly senders = new Map<number, Sender>();
   private readonly receivers = new Map<number, Receiver>();
   private nextTransferId = 1;
+  /** Packets that came before their manifest, oldest first. */
+  private early: { transferId: number; packet: DataPacket }[] = [];
   private counts = { foreign: 0, malformedPackets: 0, malformedControl: 0, refused: 0 };
 
   constructor(private readonly options: TransferSessionOptions) {}
@@ -108,6 +116,7 @@ export class TransferSession {
         const receiver = new Receiver(manifest, { ...receiverOptions, control, now, schedule });
         this.receivers.set(message.transferId, receiver);
         this.options.onIncoming?.(receiver);
+        this.replayEarly(receiver);
         return;
       }
       case 'end-of-pass':
@@ -137,8 +146,22 @@ export class TransferSession {
       return;
     }
     const receiver = this.receivers.get(packet.transferId);
-    if (receiver) receiver.handlePacket(packet);
-    else this.counts.foreign++;
+    if (receiver) {
+      receiver.handlePacket(packet);
+      return;
+    }
+    this.counts.foreign++;
+    // Keep a copy: the channel may reuse the bytes' buffer once this handler returns.
+    this.early.push({ transferId: packet.transferId, packet: { ...packet, payload: packet.payload.slice() } });
+    if (this.early.length > MAX_EARLY_PACKETS) this.early.shift();
+  }
+
+  private replayEarly(receiver: Receiver): void {
+    const mine = this.early.filter((e) => e.transferId === receiver.transferId);
+    if (mine.length === 0) return;
+    this.early = this.early.filter((e) => e.transferId !== receiver.transferId);
+    this.counts.foreign -= mine.length;
+    for (const { packet } of mine) receiver.handlePacket(packet);
   }
 
   /** The peer connection closed: every unfinished transfer ends as interrupted. */

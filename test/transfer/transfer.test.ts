@@ -184,6 +184,17 @@ describe('sessions', () => {
     expect(pair.received[0]!.state).toBe('interrupted');
   });
 
+  it('replays packets that overtook their manifest', () => {
+    const pair = connectPair({ latencyMs: 0 });
+    const image = randomImage(120, 80, bgr, 19);
+    pair.alice.send(image, { fileName: 'f.bmp' });
+    pair.time.run();
+    const receiver = pair.received[0]!;
+    expect(receiver.state).toBe('complete');
+    expect(pair.bob.stats.foreign).toBe(0);
+    expect(sameBytes(receiver.image.pixels, image.pixels)).toBe(true);
+  });
+
   it('counts foreign and malformed packets without disturbing a transfer', () => {
     const pair = connectPair();
     const image = randomImage(60, 60, bgr, 14);
@@ -207,15 +218,21 @@ describe('sessions', () => {
 
 describe('receiver views', () => {
   it('reports dirty rectangles covering exactly the rows that landed (rows order)', () => {
-    const pair = connectPair();
+    // 100 pixels a row, 100 pixels a packet (300 bytes): packet s is row s. 1,000 bytes/ms: ~3 packets/ms.
+    const pair = connectPair({ bytesPerMs: 1000 });
     const image = randomImage(100, 50, bgr, 16);
     pair.alice.send(image, { fileName: 'e.bmp', scanOrder: 'rows', payloadBytes: 300 });
     pair.time.run(1.5);
     const receiver = pair.received[0]!;
-    pair.time.run();
-    const rect = receiver.takeDirtyRect();
-    expect(rect).toEqual({ x: 0, y: 0, width: 100, height: 50 });
+    pair.time.run(3);
+    const first = receiver.takeDirtyRect()!;
+    const rowsSoFar = receiver.stats.received;
+    expect(rowsSoFar).toBeGreaterThan(0);
+    expect(rowsSoFar).toBeLessThan(50);
+    expect(first).toEqual({ x: 0, y: 0, width: 100, height: rowsSoFar });
     expect(receiver.takeDirtyRect()).toBeNull();
+    pair.time.run();
+    expect(receiver.takeDirtyRect()).toEqual({ x: 0, y: rowsSoFar, width: 100, height: 50 - rowsSoFar });
   });
 
   it('conceals into a copy and leaves the received RGBA untouched', () => {
