@@ -19,7 +19,8 @@ describe('linkPathFromStats', () => {
 
   it('names STUN and TURN routes', () => {
     expect(linkPathFromStats(report('srflx', 'host'))?.kind).toBe('stun');
-    expect(linkPathFromStats(report('host', 'prflx'))?.kind).toBe('stun');
+    expect(linkPathFromStats(report('host', 'srflx'))?.kind).toBe('stun');
+    expect(linkPathFromStats(report('host', 'prflx'))?.kind).toBe('direct');
     expect(linkPathFromStats(report('relay', 'srflx'))).toEqual({ kind: 'relay', rttMs: null });
   });
 

@@ -26,11 +26,9 @@ export function linkPathFromStats(report: ReadonlyMap<string, StatsEntry>): Link
   const types = [pair.localCandidateId, pair.remoteCandidateId].map(
     (id) => report.get(String(id))?.candidateType,
   );
-  const kind: PathKind = types.includes('relay')
-    ? 'relay'
-    : types.includes('srflx') || types.includes('prflx')
-      ? 'stun'
-      : 'direct';
+  // A peer-reflexive candidate is an address learned from the connectivity checks themselves:
+  // no server was involved, so the path is as direct as a host one.
+  const kind: PathKind = types.includes('relay') ? 'relay' : types.includes('srflx') ? 'stun' : 'direct';
   const rtt = pair.currentRoundTripTime;
   return { kind, rttMs: typeof rtt === 'number' ? rtt * 1000 : null };
 }
