@@ -38,20 +38,30 @@ export class PacketPlacer {
     return this.positions.subarray(0, count);
   }
 
-  /** `payload` must be exactly `geometry.payloadLength(sequence)` bytes; the receiver checks that. */
-  place(sequence: number, payload: Uint8Array): void {
+  /**
+   * `payload` must be exactly `geometry.payloadLength(sequence)` bytes; the receiver checks that.
+   * Returns the positions it wrote (valid until the next call), or null after a bulk copy, whose
+   * pixels are the send-order range itself.
+   */
+  place(sequence: number, payload: Uint8Array): Uint32Array | null {
     const g = this.geometry;
     if (g.bulk) {
       this.native.set(payload, g.bulkOffset(sequence));
       if (this.rgba && this.nativeWords) {
         bgrRunToRgba(this.native, this.nativeWords, g.pixelsIn(sequence), this.rgba, g.firstPixel(sequence));
+      } else if (this.rgba) {
+        this.paint(payload, this.positionsOf(sequence));
       }
-      else if (this.rgba) this.paint(payload, this.positionsOf(sequence));
-      return;
+      return null;
     }
     const positions = this.positionsOf(sequence);
+    if (this.rgba && g.bitsPerPixel === 24) {
+      bgrScatter(payload, positions, this.native, this.rgba);
+      return positions;
+    }
     scatter(payload, g, positions, this.native);
     if (this.rgba) this.paint(payload, positions);
+    return positions;
   }
 
   private paint(payload: Uint8Array, positions: Uint32Array): void {
@@ -107,6 +117,21 @@ function bgrPixel(native: Uint8Array, rgba: Uint32Array, p: number): number {
   const o = p * 3;
   rgba[p] = native[o + 2]! | (native[o + 1]! << 8) | (native[o]! << 16) | 0xff000000;
   return p + 1;
+}
+
+/** BGR pixels to their native and RGBA positions in one pass: each pixel's cache lines are touched once. */
+function bgrScatter(payload: Uint8Array, positions: Uint32Array, native: Uint8Array, rgba: Uint32Array): void {
+  for (let i = 0, o = 0; i < positions.length; i++, o += 3) {
+    const p = positions[i]!;
+    const b = payload[o]!;
+    const g = payload[o + 1]!;
+    const r = payload[o + 2]!;
+    const at = p * 3;
+    native[at] = b;
+    native[at + 1] = g;
+    native[at + 2] = r;
+    rgba[p] = r | (g << 8) | (b << 16) | 0xff000000;
+  }
 }
 
 /** Writes send-order pixels from the payload to their raster positions in the native buffer. */

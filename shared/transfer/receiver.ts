@@ -8,7 +8,6 @@ import {
   CancelReason,
   Verdict,
   DATA_HEADER_BYTES,
-  crc32,
   encodeControlMessage,
   type DataPacket,
   type EndOfPass,
@@ -16,6 +15,7 @@ import {
 } from '../protocol/index.ts';
 import type { NativeImage } from '../pixels/pixel-format.ts';
 import type { Clock, ControlChannel, Scheduler } from './channel.ts';
+import { crc32InTurns } from './chunked-crc.ts';
 import { conceal } from './conceal.ts';
 import { DirtyRect, type Rect } from './dirty-rect.ts';
 import { PacketGeometry } from './packet-geometry.ts';
@@ -110,7 +110,8 @@ export class Receiver {
   private endedAt: number | undefined;
   private round = 0;
   private highestInRound = -1;
-  private settleCancel: (() => void) | undefined;
+  /** Cancels the settle wait or the CRC check in progress. */
+  private pendingWork: (() => void) | undefined;
   private counts = {
     received: 0,
     receivedPixels: 0,
@@ -179,18 +180,17 @@ export class Receiver {
     c.receivedPixels += g.pixelsIn(sequence);
     c.payloadBytes += payload.length;
     this.series.add(elapsed, 'packets', 1);
-    this.placer.place(sequence, payload);
-    this.markDirty(sequence);
+    this.markDirty(sequence, this.placer.place(sequence, payload));
   }
 
-  private markDirty(sequence: number): void {
+  private markDirty(sequence: number, placed: Uint32Array | null): void {
     const g = this.geometry;
-    if (g.order.isRaster) {
+    if (placed === null || g.order.isRaster) {
       const first = g.firstPixel(sequence);
       this.dirty.addSpan(first, first + g.pixelsIn(sequence) - 1, g.width);
       return;
     }
-    const positions = this.placer.positionsOf(sequence);
+    const positions = placed;
     let low = Infinity;
     let high = -Infinity;
     for (let i = 0; i < positions.length; i++) {
@@ -203,7 +203,7 @@ export class Receiver {
 
   /** The sender finished a pass: wait for stragglers, then answer with a receipt or the verdict. */
   handleEndOfPass(message: EndOfPass): void {
-    if (this._state !== 'receiving' || message.round !== this.round || this.settleCancel) return;
+    if (this._state !== 'receiving' || message.round !== this.round || this.pendingWork) return;
     const c = this.counts;
     c.senderAttempted += message.sent;
     c.simulatedDrops += message.simulatedDrops.length;
@@ -217,11 +217,11 @@ export class Receiver {
     } else {
       for (const s of this.requested) this.droppedLast[s] = dropped.has(s) ? 1 : 0;
     }
-    this.settleCancel = this.options.schedule(() => this.answerPass(), this.options.settleMs ?? DEFAULT_SETTLE_MS);
+    this.pendingWork = this.options.schedule(() => this.answerPass(), this.options.settleMs ?? DEFAULT_SETTLE_MS);
   }
 
   private answerPass(): void {
-    this.settleCancel = undefined;
+    this.pendingWork = undefined;
     if (this._state !== 'receiving') return;
     const missing = this.missingSequences();
     let lostBySimulation = 0;
@@ -229,8 +229,10 @@ export class Receiver {
     this.counts.lostBySimulation = lostBySimulation;
     this.counts.lostByNetwork = missing.length - lostBySimulation;
     if (missing.length === 0) {
-      const intact = crc32(this.image.pixels) === this.manifest.crc32;
-      this.finish(intact ? Verdict.COMPLETE : Verdict.CRC_MISMATCH);
+      this.pendingWork = crc32InTurns(this.image.pixels, this.options.schedule, (crc) => {
+        this.pendingWork = undefined;
+        this.finish(crc === this.manifest.crc32 ? Verdict.COMPLETE : Verdict.CRC_MISMATCH);
+      });
     } else if (this.round < this.manifest.repairRounds) {
       this.options.control.send(
         encodeControlMessage({
@@ -266,8 +268,8 @@ export class Receiver {
   }
 
   private end(state: ReceiverState): void {
-    this.settleCancel?.();
-    this.settleCancel = undefined;
+    this.pendingWork?.();
+    this.pendingWork = undefined;
     this.endedAt = this.options.now();
     this._state = state;
     this.options.onStateChange?.(this);

@@ -11,7 +11,6 @@ import {
   ProtocolError,
   ProtocolErrorCode,
   Verdict,
-  crc32,
   encodeControlMessage,
   encodeManifest,
   type Complete,
@@ -23,6 +22,7 @@ import {
 } from '../protocol/index.ts';
 import type { NativeImage } from '../pixels/pixel-format.ts';
 import type { Clock, ControlChannel, PacketChannel, Scheduler } from './channel.ts';
+import { crc32InTurns } from './chunked-crc.ts';
 import { createLossModel, type LossModel, type LossSpec } from './loss-model.ts';
 import { PacketGeometry } from './packet-geometry.ts';
 import { Packetizer } from './packetizer.ts';
@@ -62,6 +62,8 @@ export interface SenderOptions {
 }
 
 export type SenderState =
+  /** Computing the CRC-32 for the manifest, a slice per turn; nothing sent yet. */
+  | 'preparing'
   /** Sending a pass. */
   | 'sending'
   /** A pass is out; waiting for the receipt or the verdict. */
@@ -95,8 +97,8 @@ export interface SenderStats {
 export type SenderSample = Sample<'packets' | 'bytes' | 'dropped' | 'resent'>;
 
 export class Sender {
-  readonly manifest: Manifest;
-  private _state: SenderState = 'sending';
+  private _manifest: Manifest;
+  private _state: SenderState = 'preparing';
   private readonly geometry: PacketGeometry;
   private readonly packetizer: Packetizer;
   private readonly lossModel: LossModel | undefined;
@@ -113,6 +115,7 @@ export class Sender {
   private pendingTimer: (() => void) | undefined;
   private verdict: Complete | undefined;
   private counts = { packetsSent: 0, simulatedDrops: 0, repairResends: 0, bytes: 0 };
+  private readonly pixels: Uint8Array;
 
   constructor(
     image: NativeImage,
@@ -133,7 +136,7 @@ export class Sender {
         `image pixels hold ${image.pixels.length} bytes, ${image.width}×${image.height} at ${bpp} bits needs ${this.geometry.rowBytes * image.height}`,
       );
     }
-    this.manifest = {
+    this._manifest = {
       transferId: options.transferId,
       fileName: options.fileName,
       width: image.width,
@@ -142,9 +145,13 @@ export class Sender {
       payloadBytes,
       packetCount: this.geometry.packetCount,
       scanOrder,
-      crc32: crc32(image.pixels),
+      // Filled in by start(), which checksums the pixels without blocking the page.
+      crc32: 0,
       repairRounds,
     };
+    this.pixels = image.pixels;
+    // Encoding validates (file name length, masks, palette): fail here, not a few turns later.
+    encodeManifest(this._manifest);
     this.packetizer = new Packetizer(image, this.geometry, options.transferId);
     this.lossModel = options.loss ? createLossModel(options.loss) : undefined;
   }
@@ -153,15 +160,25 @@ export class Sender {
     return this._state;
   }
 
+  /** What the receiver is told; `crc32` is 0 until the state has left 'preparing'. */
+  get manifest(): Manifest {
+    return this._manifest;
+  }
+
   get transferId(): number {
     return this.manifest.transferId;
   }
 
-  /** Sends the manifest and starts the first pass. */
+  /** Checksums the pixels (a slice per turn), then sends the manifest and starts the first pass. */
   start(): void {
+    if (this._state !== 'preparing' || this.pendingTimer) return;
     this.startedAt = this.options.now();
-    this.options.control.send(encodeManifest(this.manifest));
-    this.startPass(null);
+    this.pendingTimer = crc32InTurns(this.pixels, this.options.schedule, (crc) => {
+      this.pendingTimer = undefined;
+      this._manifest = { ...this._manifest, crc32: crc };
+      this.options.control.send(encodeManifest(this._manifest));
+      this.startPass(null);
+    });
   }
 
   private startPass(sequences: Uint32Array | null): void {
@@ -272,6 +289,10 @@ export class Sender {
 
   /** This side gives up: tells the receiver and stops sending. */
   cancel(reason: CancelReason = CancelReason.USER): void {
+    if (this._state === 'preparing') {
+      this.end('cancelled');
+      return;
+    }
     if (this._state !== 'sending' && this._state !== 'waiting') return;
     this.options.control.send(
       encodeControlMessage({ type: 'cancel', transferId: this.transferId, origin: CancelOrigin.SENDER, reason }),
@@ -281,7 +302,7 @@ export class Sender {
 
   /** The peer went away: stop without telling anyone. */
   interrupt(): void {
-    if (this._state === 'sending' || this._state === 'waiting') this.end('cancelled');
+    if (this._state === 'preparing' || this._state === 'sending' || this._state === 'waiting') this.end('cancelled');
   }
 
   private end(state: SenderState): void {

@@ -116,7 +116,7 @@ describe('pacing', () => {
     let peak = 0;
     const image = randomImage(400, 300, bgr, 7);
     const sender = pair.alice.send(image, { fileName: 'a.bmp', highWaterMark: 64 * 1024, lowWaterMark: 16 * 1024 });
-    for (let t = 0; sender.state === 'sending'; t += 1) {
+    for (let t = 0; sender.state === 'preparing' || sender.state === 'sending'; t += 1) {
       pair.time.run(t);
       peak = Math.max(peak, pair.link.bufferedAmount);
     }
@@ -161,6 +161,26 @@ describe('sessions', () => {
     expect(sender.state).toBe('cancelled');
     expect(receiver.state).toBe('interrupted');
     expect(receiver.stats.stale).toBeGreaterThan(0);
+  });
+
+  it('cancel while the sender is still checksumming sends nothing at all', () => {
+    const pair = connectPair();
+    const image = randomImage(1500, 1000, bgr, 20);
+    const sender = pair.alice.send(image, { fileName: 'g.bmp' });
+    expect(sender.state).toBe('preparing');
+    sender.cancel();
+    pair.time.run();
+    expect(sender.state).toBe('cancelled');
+    expect(pair.received).toEqual([]);
+    expect(pair.link.delivered).toBe(0);
+  });
+
+  it('announces the CRC-32 of the native pixels in the manifest', () => {
+    const image = randomImage(1500, 1000, bgr, 21);
+    const { sender, receiver } = transfer(image);
+    expect(sender.manifest.crc32).toBe(crc32(image.pixels));
+    expect(receiver.manifest.crc32).toBe(crc32(image.pixels));
+    expect(receiver.state).toBe('complete');
   });
 
   it('cancel from the receiver stops the sender', () => {
