@@ -15,8 +15,11 @@ export async function connectRedis(url: string, logger: Logger) {
   return {
     pubClient,
     subClient,
+    /** Closes gracefully when connected; while Redis is unreachable a graceful close would wait for it. */
     async close() {
-      await Promise.allSettled([pubClient.quit(), subClient.quit()]);
+      await Promise.allSettled(
+        [pubClient, subClient].map(async (client) => (client.isReady ? client.close() : client.destroy())),
+      );
     },
   };
 }

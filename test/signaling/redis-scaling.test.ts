@@ -110,6 +110,22 @@ describe('two instances sharing rooms through Redis', () => {
     await expect.poll(() => redis.keys('*room-seats*')).toEqual([]);
   });
 
+  it('reports itself unhealthy on /healthz while Redis is unreachable, and healthy once it is back', async () => {
+    const ownRedis = await startRedisServer();
+    harness.onClose(() => ownRedis.stop());
+    const redis = await connectRedis(ownRedis.url, createLogger('silent'));
+    harness.onClose(() => redis.close());
+    const { url } = await harness.startServer({ roomSecret: ROOM_SECRET, redis });
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+    await ownRedis.stop();
+    await expect.poll(async () => (await fetch(`${url}/healthz`)).status).toBe(503);
+    expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({ ok: false, redis: 'unavailable' });
+
+    await ownRedis.restart();
+    await expect.poll(async () => (await fetch(`${url}/healthz`)).status, { timeout: 10_000 }).toBe(200);
+  });
+
   it('reclaims seats left behind by a crashed instance', async () => {
     const one = await startInstance();
     const redis = await inspectRedis();

@@ -6,6 +6,8 @@ import { withTimeout } from './harness.ts';
 export interface RedisServer {
   url: string;
   stop(): Promise<void>;
+  /** Starts a fresh (empty) redis-server on the same port after stop(). */
+  restart(): Promise<void>;
 }
 
 const START_ATTEMPTS = 3;
@@ -15,18 +17,29 @@ export async function startRedisServer(): Promise<RedisServer> {
   // A free port can be taken between probing and binding; try another one then.
   for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
     const port = await freePort();
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    let child = spawnRedis(port);
     try {
       await withTimeout(ready(child), 'redis-server to start', 10_000);
-      return { url: `redis://127.0.0.1:${port}`, stop: () => stop(child) };
+      return {
+        url: `redis://127.0.0.1:${port}`,
+        stop: () => stop(child),
+        async restart() {
+          child = spawnRedis(port);
+          await withTimeout(ready(child), 'redis-server to restart', 10_000);
+        },
+      };
     } catch (error) {
       lastError = error;
       await stop(child);
     }
   }
   throw new Error('could not start redis-server (is it installed? `apt-get install redis-server`)', { cause: lastError });
+}
+
+function spawnRedis(port: number): ChildProcess {
+  return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 function freePort(): Promise<number> {

@@ -163,6 +163,13 @@ describe('rooms', () => {
     expect(await left).toEqual({ peerId: secondId });
   });
 
+  it('answers a repeated join of the same room with the same seat, without telling the other peer again', async () => {
+    const { url } = await harness.startServer();
+    const { first, second, roomId, firstId, secondId } = await pair(url);
+    expect(await join(second, roomId)).toMatchObject({ ok: true, selfId: secondId, peers: [firstId] });
+    expect(await eventWithin(first, 'peer:joined', 100)).toBeNull();
+  });
+
   it('answers room:leave outside a room with NOT_IN_ROOM', async () => {
     const { url } = await harness.startServer();
     const client = await harness.connectedClient(url);
