@@ -208,9 +208,9 @@ async function run(clientCount: number) {
       relayP99: percentile(stats.latenciesMs, 99),
       relayMedian: median(stats.latenciesMs),
       signalsPerSecond: stats.acknowledged / (signalMs / 1000),
-      // Share of one core each side used while signalling.
-      serverCpu: (busy.cpuSeconds - beforeSignals.cpuSeconds) / (signalMs / 1000),
-      clientCpu: (clientCpu.user + clientCpu.system) / 1e3 / signalMs,
+      // CPU time per relayed signal: each side's cost, whatever else the machine was doing.
+      serverCpuUs: ((busy.cpuSeconds - beforeSignals.cpuSeconds) * 1e6) / stats.acknowledged,
+      clientCpuUs: (clientCpu.user + clientCpu.system) / stats.acknowledged,
       ...stats,
       lost: stats.acknowledged - stats.received,
       idle,
@@ -230,9 +230,9 @@ console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}
 
 printTable(
   `Signaling load: N clients in N/2 rooms; offer + answer + ${CANDIDATES} candidates each way per pair, pairs starting within ${SPREAD_MS} ms`,
-  ['N', 'join p50 ms', 'join p99 ms', 'relay p50 ms', 'relay p99 ms', 'signals', 'signals/s', 'lost', 'refused', 'server CPU', 'client CPU'],
+  ['N', 'join p50 ms', 'join p99 ms', 'relay p50 ms', 'relay p99 ms', 'signals', 'signals/s', 'lost', 'refused', 'server CPU µs/signal', 'client CPU µs/signal'],
   results.map((r) => [
-    r.clientCount, r.joinP50, r.joinP99, r.relayP50, r.relayP99, r.acknowledged, r.signalsPerSecond, r.lost, r.refused, r.serverCpu, r.clientCpu,
+    r.clientCount, r.joinP50, r.joinP99, r.relayP50, r.relayP99, r.acknowledged, r.signalsPerSecond, r.lost, r.refused, r.serverCpuUs, r.clientCpuUs,
   ]),
 );
 printTable(
