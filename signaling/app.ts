@@ -10,7 +10,7 @@ import { Server } from 'socket.io';
 import type { ClientToServerEvents, SignalingErrorCode } from '../shared/events.ts';
 import { clientAddress } from './client-address.ts';
 import { SignalingFailure } from './errors.ts';
-import { createHttpRoutes } from './http-routes.ts';
+import { createHttpRoutes, type Health } from './http-routes.ts';
 import type { IceConfig } from './ice-config.ts';
 import { DEFAULT_LIMITS, type SignalingLimits } from './limits.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -19,7 +19,7 @@ import { createRateLimits } from './rate-limit.ts';
 import { createRedisRoomSeats, type RedisCommandSender } from './redis-room-seats.ts';
 import { createRoomIdIssuer } from './room-id.ts';
 import { createMemoryRoomSeats } from './room-seats.ts';
-import { createRoomService, type RoomService } from './rooms.ts';
+import { createRoomService } from './rooms.ts';
 import { isClientEventName, payloadSchemas, type ClientEventName } from './schemas.ts';
 import type { SignalingIo, SignalingSocket } from './socket-types.ts';
 
@@ -54,38 +54,30 @@ export function createSignalingServer(httpServer: HttpServer, options: Signaling
   const trustProxy = options.trustProxy ?? false;
   const startedAt = Date.now();
 
-  // HTTP routes go on before socket.io attaches: engine.io wraps the listeners already present
-  // so they never see its own `/socket.io/` requests.
-  let rooms: RoomService | undefined;
   const metrics = createMetrics({
     connections: () => io.of('/').sockets.size,
-    rooms: () => rooms?.localRoomCount() ?? 0,
+    rooms: () => rooms.localRoomCount(),
   });
-  httpServer.on(
-    'request',
-    createHttpRoutes({
-      metrics: metrics.registry,
-      staticDir: options.staticDir,
-      health: () => {
-        const redisReady = options.redis ? options.redis.pubClient.isReady !== false && options.redis.subClient.isReady !== false : null;
-        return {
-          ok: redisReady !== false,
-          uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-          connections: io.of('/').sockets.size,
-          rooms: rooms?.localRoomCount() ?? 0,
-          redis: redisReady === null ? 'disabled' : redisReady ? 'ready' : 'unavailable',
-        };
-      },
-    }),
-  );
+  const health = (): Health => {
+    const redisReady = options.redis ? options.redis.pubClient.isReady !== false && options.redis.subClient.isReady !== false : null;
+    return {
+      ok: redisReady !== false,
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      connections: io.of('/').sockets.size,
+      rooms: rooms.localRoomCount(),
+      redis: redisReady === null ? 'disabled' : redisReady ? 'ready' : 'unavailable',
+    };
+  };
+  // HTTP routes go on before socket.io attaches: engine.io wraps the listeners already present
+  // so they never see its own `/socket.io/` requests.
+  httpServer.on('request', createHttpRoutes({ metrics: metrics.registry, staticDir: options.staticDir, health }));
 
   const io: SignalingIo = new Server(httpServer, {
     maxHttpBufferSize: limits.maxMessageBytes,
     serveClient: false,
     ...(options.redis ? { adapter: createAdapter(options.redis.pubClient, options.redis.subClient) } : {}),
   });
-
-  rooms = createRoomService({
+  const rooms = createRoomService({
     io,
     seats: options.redis ? createRedisRoomSeats(options.redis.pubClient) : createMemoryRoomSeats(),
     roomIds: createRoomIdIssuer(options.roomSecret ?? randomBytes(32)),
@@ -94,19 +86,18 @@ export function createSignalingServer(httpServer: HttpServer, options: Signaling
     metrics,
     logger,
   });
-  const roomService = rooms;
   const rateLimits = createRateLimits(limits);
   const connectionsByAddress = new Map<string, number>();
 
   const handlers: EventHandlers = {
-    'room:create': async () => ({ roomId: roomService.create() }),
-    'room:join': (socket, { roomId }) => roomService.join(socket, roomId),
+    'room:create': async () => ({ roomId: rooms.create() }),
+    'room:join': (socket, { roomId }) => rooms.join(socket, roomId),
     signal: async (socket, { to, data }) => {
-      await roomService.relay(socket, to, data);
+      await rooms.relay(socket, to, data);
       return {};
     },
     'room:leave': async (socket) => {
-      await roomService.leave(socket);
+      await rooms.leave(socket);
       return {};
     },
   };
@@ -153,7 +144,7 @@ export function createSignalingServer(httpServer: HttpServer, options: Signaling
       if (open > 0) connectionsByAddress.set(address, open);
       else connectionsByAddress.delete(address);
       rateLimits.forgetConnection(socket.id);
-      roomService.onDisconnect(socket).catch((error: unknown) => {
+      rooms.onDisconnect(socket).catch((error: unknown) => {
         logger.error({ err: error, peerId: socket.id }, 'could not free the seat of a disconnected peer');
       });
       logger.debug({ event: 'disconnect', peerId: socket.id, reason }, 'disconnected');
