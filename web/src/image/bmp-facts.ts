@@ -1,6 +1,5 @@
-/** What a BMP file holds, for the details panel: header facts next to the decoded image. */
-import { Compression, FILE_HEADER_SIZE, type BmpLayout } from '../../../shared/bmp/headers.ts';
-import { rowBytes } from '../../../shared/pixels/pixel-format.ts';
+/** What a BMP file holds, for the details panel: the reader's header facts, named for people. */
+import { Compression, type BmpFile } from '../../../shared/bmp/index.ts';
 
 export interface BmpFacts {
   width: number;
@@ -11,13 +10,15 @@ export interface BmpFacts {
   compression: string;
   /** Palette entries, 0 for formats without one. */
   paletteEntries: number;
-  /** Stored row length: unpadded bytes plus padding to a multiple of 4; null for RLE. */
+  /** Stored row length: unpadded bytes plus padding to a multiple of 4; null when compressed. */
   stride: { unpadded: number; padded: number } | null;
   dataOffset: number;
   topDown: boolean;
   fileBytes: number;
   /** Bytes from the data offset to the end of the file. */
   storedPixelBytes: number;
+  /** A compressed stream that stopped early: the rows it never reached are transparent. */
+  partial: boolean;
 }
 
 const COMPRESSION_NAMES: Record<number, string> = {
@@ -28,24 +29,27 @@ const COMPRESSION_NAMES: Record<number, string> = {
   [Compression.ALPHABITFIELDS]: 'bit fields with alpha (BI_ALPHABITFIELDS)',
 };
 
-export function bmpFacts(bytes: Uint8Array, layout: BmpLayout): BmpFacts {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerSize = view.getUint32(FILE_HEADER_SIZE, true);
-  // biCompression is at offset 16 of every header but the 12-byte OS/2 core one (readLayout checked the bounds).
-  const compressionCode = headerSize >= 20 ? view.getUint32(FILE_HEADER_SIZE + 16, true) : Compression.RGB;
-  const bitsPerPixel = layout.format.bitsPerPixel;
-  const unpadded = rowBytes(layout.width, bitsPerPixel);
+export function bmpFacts(file: BmpFile, fileBytes: number): BmpFacts {
+  const h = file.header;
   return {
-    width: layout.width,
-    height: layout.height,
-    bitsPerPixel,
-    headerSize,
-    compression: COMPRESSION_NAMES[compressionCode] ?? `code ${compressionCode}`,
-    paletteEntries: layout.format.kind === 'indexed' ? layout.format.palette.length / 4 : 0,
-    stride: layout.storage === 'rows' ? { unpadded, padded: Math.ceil(unpadded / 4) * 4 } : null,
-    dataOffset: layout.pixelOffset,
-    topDown: layout.topDown,
-    fileBytes: bytes.byteLength,
-    storedPixelBytes: bytes.byteLength - layout.pixelOffset,
+    width: h.width,
+    height: h.height,
+    bitsPerPixel: h.bitsPerPixel,
+    headerSize: h.headerSize,
+    compression: compressionName(file),
+    paletteEntries: h.palette ? h.palette.length / 4 : 0,
+    stride: h.stride,
+    dataOffset: h.dataOffset,
+    topDown: h.topDown,
+    fileBytes,
+    storedPixelBytes: fileBytes - h.dataOffset,
+    partial: file.partial,
   };
+}
+
+/** OS/2 2.x reuses biCompression 3 and 4 for other schemes; the reader's storage says which. */
+function compressionName({ header }: BmpFile): string {
+  if (header.storage === 'huffman1d') return 'Huffman 1D (OS/2)';
+  if (header.storage === 'rle24') return 'RLE24 (OS/2)';
+  return COMPRESSION_NAMES[header.compression] ?? `code ${header.compression}`;
 }

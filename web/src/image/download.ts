@@ -1,9 +1,9 @@
 /** What arrived, saved to the user's disk: BMP in the image's own pixel format, or PNG. */
-import { encode } from '../../../shared/bmp/index.ts';
+import { encodeBmp } from '../../../shared/bmp/index.ts';
 import type { NativeImage } from '../../../shared/pixels/pixel-format.ts';
 
 export function bmpBlob(image: NativeImage): Blob {
-  return new Blob([encode(image) as Uint8Array<ArrayBuffer>], { type: 'image/bmp' });
+  return new Blob([encodeBmp(image) as Uint8Array<ArrayBuffer>], { type: 'image/bmp' });
 }
 
 export function pngBlob(canvas: HTMLCanvasElement): Promise<Blob> {

@@ -2,11 +2,10 @@
  * A file from the user → the NativeImage we send. BMPs go through our reader and keep their
  * pixel format; anything else the browser can decode becomes 24- or 32-bit BMP pixel data.
  */
-import { BmpError, decode } from '../../../shared/bmp/index.ts';
-import { readLayout } from '../../../shared/bmp/headers.ts';
+import { BmpError, BmpErrorCode, readBmp } from '../../../shared/bmp/index.ts';
+import { fromRgba } from '../../../shared/pixels/from-rgba.ts';
 import type { NativeImage } from '../../../shared/pixels/pixel-format.ts';
 import { bmpFacts, type BmpFacts } from './bmp-facts.ts';
-import { rasterToNative } from './raster-to-native.ts';
 
 /** Same ceiling as the BMP reader's default and the receiver's manifest limit. */
 export const MAX_PIXELS = 32 * 1024 * 1024;
@@ -45,14 +44,16 @@ export async function readImageFile(file: File): Promise<PickedImage> {
 
 function readBmpFile(name: string, bytes: Uint8Array): PickedImage {
   try {
-    const limits = { maxPixels: MAX_PIXELS };
-    const layout = readLayout(bytes, limits);
-    const image = decode(bytes, limits);
-    return { name, image, bmp: bmpFacts(bytes, layout), sourceType: 'image/bmp', fileBytes: bytes.byteLength };
+    const file = readBmp(bytes, { maxPixels: MAX_PIXELS });
+    return { name, image: file.image, bmp: bmpFacts(file, bytes.byteLength), sourceType: 'image/bmp', fileBytes: bytes.byteLength };
   } catch (err) {
     if (!(err instanceof BmpError)) throw err;
     const code: IntakeErrorCode =
-      err.code === 'ERR_BMP_TOO_LARGE' ? 'TOO_LARGE' : err.code === 'ERR_BMP_UNSUPPORTED' ? 'UNSUPPORTED_BMP' : 'BAD_BMP';
+      err.code === BmpErrorCode.TOO_LARGE
+        ? 'TOO_LARGE'
+        : err.code === BmpErrorCode.UNSUPPORTED
+          ? 'UNSUPPORTED_BMP'
+          : 'BAD_BMP';
     throw new IntakeError(code, `“${name}” cannot be read as a BMP: ${err.message}.`, { cause: err });
   }
 }
@@ -78,7 +79,8 @@ async function decodeInBrowser(file: File): Promise<PickedImage> {
   const rgba = context.getImageData(0, 0, width, height).data;
   return {
     name: file.name,
-    image: rasterToNative(width, height, rgba),
+    // 24-bit BGR when every pixel is opaque, else 32-bit with an alpha mask.
+    image: fromRgba(width, height, rgba),
     bmp: null,
     sourceType: file.type || 'image',
     fileBytes: file.size,

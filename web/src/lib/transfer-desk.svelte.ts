@@ -78,7 +78,16 @@ export class TransferDesk implements LinkListener {
     this.#track({ key: this.#nextKey++, engine: { kind: 'sender', sender } });
   }
 
-  onLinkOpen(link: PeerLink): void {
+  /** Stops the latest transfer if it is still going; both sides end it as interrupted. */
+  cancelCurrent(): void {
+    const tracked = this.#tracked.find((t) => t.key === this.current?.key);
+    if (!tracked) return;
+    if (tracked.engine.kind === 'sender') tracked.engine.sender.cancel();
+    else tracked.engine.receiver.cancel();
+    this.#refresh();
+  }
+
+  onLinkOpen(link: Pick<PeerLink, 'control' | 'packets'>): void {
     this.#session = new TransferSession({
       control: link.control,
       packets: link.packets,

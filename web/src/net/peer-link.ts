@@ -12,6 +12,12 @@ import type { ControlChannel, PacketChannel } from '../../../shared/transfer/cha
 
 const PACKET_CHANNEL: RTCDataChannelInit = { ordered: false, maxRetransmits: 0 };
 const CONTROL_CHANNEL: RTCDataChannelInit = { ordered: true, negotiated: true, id: 100 };
+/**
+ * The other side may count the link as open (and start sending) a moment before this side
+ * does. Messages of that moment are held and delivered on open: all control messages (they
+ * must never be lost), and data packets up to this many (beyond it they count as lost).
+ */
+const EARLY_PACKET_LIMIT = 4096;
 
 export type LinkFailure = 'CONNECTION_FAILED' | 'CHANNEL_ERROR';
 
@@ -33,6 +39,10 @@ interface SimplePeerInternals {
 }
 
 export class PeerLink {
+  /** The unreliable channel, as the transfer engine wants it. */
+  readonly packets: PacketChannel;
+  /** The reliable channel, as the transfer engine wants it. */
+  readonly control: ControlChannel = { send: (bytes) => this.#sendControl(bytes) };
   readonly #peer: SimplePeer.Instance;
   readonly #internals: SimplePeerInternals;
   readonly #control: RTCDataChannel;
@@ -40,6 +50,8 @@ export class PeerLink {
   #peerConnected = false;
   #open = false;
   #closed = false;
+  #earlyControl: Uint8Array[] = [];
+  #earlyPackets: Uint8Array[] = [];
 
   constructor(initiator: boolean, iceServers: IceServer[], handlers: PeerLinkHandlers) {
     this.#handlers = handlers;
@@ -62,7 +74,7 @@ export class PeerLink {
     this.#control.onclose = () => this.#onClose(undefined);
     this.#peer.on('signal', (data) => this.#handlers.onSignal(data as SignalData));
     this.#peer.on('connect', () => this.#onPeerConnect());
-    this.#peer.on('data', (data: Uint8Array) => this.#handlers.onPacket(data));
+    this.#peer.on('data', (data: Uint8Array) => this.#onPacket(data));
     this.#peer.on('close', () => this.#onClose(undefined));
     this.#peer.on('iceStateChange', (state: RTCIceConnectionState) => this.#onIceState(state));
     this.#peer.on('error', (err: Error & { code?: string }) => this.#onError(err));
@@ -80,9 +92,6 @@ export class PeerLink {
   signal(data: SignalData): void {
     if (!this.#closed) this.#peer.signal(data as SimplePeer.SignalData);
   }
-
-  readonly packets: PacketChannel;
-  readonly control: ControlChannel = { send: (bytes) => this.#sendControl(bytes) };
 
   close(): void {
     this.#closed = true;
@@ -133,10 +142,21 @@ export class PeerLink {
     if (this.#open || this.#closed || !this.#peerConnected || this.#control.readyState !== 'open') return;
     this.#open = true;
     this.#handlers.onOpen();
+    for (const bytes of this.#earlyControl) this.#handlers.onControl(bytes);
+    for (const bytes of this.#earlyPackets) this.#handlers.onPacket(bytes);
+    this.#earlyControl = [];
+    this.#earlyPackets = [];
   }
 
   #onControlMessage(event: MessageEvent<ArrayBuffer>): void {
-    this.#handlers.onControl(new Uint8Array(event.data));
+    const bytes = new Uint8Array(event.data);
+    if (this.#open) this.#handlers.onControl(bytes);
+    else this.#earlyControl.push(bytes);
+  }
+
+  #onPacket(bytes: Uint8Array): void {
+    if (this.#open) this.#handlers.onPacket(bytes);
+    else if (this.#earlyPackets.length < EARLY_PACKET_LIMIT) this.#earlyPackets.push(bytes);
   }
 
   #onError(err: Error & { code?: string }): void {

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { NativeImage } from '../../shared/pixels/pixel-format.ts';
+import { createMemoryControlLink, createMemoryPacketLink, type Scheduler } from '../../shared/transfer/index.ts';
+import { ReceiveDisplay } from '../../web/src/lib/receive-display.svelte.ts';
+import { SendOptions } from '../../web/src/lib/send-options.svelte.ts';
+import { TransferDesk } from '../../web/src/lib/transfer-desk.svelte.ts';
+
+const schedule: Scheduler = (callback, ms) => {
+  const id = setTimeout(callback, ms);
+  return () => clearTimeout(id);
+};
+const now = () => performance.now();
+
+/** Two desks joined by in-memory channels, as two browsers are by a PeerLink. */
+function pair() {
+  const alice = new TransferDesk(new ReceiveDisplay());
+  const bob = new TransferDesk(new ReceiveDisplay());
+  const link = (to: TransferDesk) => ({
+    control: createMemoryControlLink(schedule, (bytes) => to.onControl(bytes)),
+    packets: createMemoryPacketLink({ now, schedule }, (bytes) => to.onPacket(bytes)),
+  });
+  alice.onLinkOpen(link(bob));
+  bob.onLinkOpen(link(alice));
+  return { alice, bob };
+}
+
+// 64×48 gradient, 24-bit
+function gradient(): NativeImage {
+  const width = 64;
+  const height = 48;
+  const pixels = new Uint8Array(width * height * 3);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 7) & 0xff;
+  return { width, height, format: { kind: 'bgr', bitsPerPixel: 24 }, pixels };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(condition()).toBe(true);
+}
+
+describe('TransferDesk', () => {
+  it('shows the same finished transfer on both sides, with the simulated loss repaired', async () => {
+    const { alice, bob } = pair();
+    const options = new SendOptions();
+    options.lossPercent = 20;
+    const image = gradient();
+    alice.send(image, 'gradient.bmp', options);
+    expect(alice.sending).toBe(true);
+    await until(() => bob.current?.phase === 'complete' && alice.current?.phase === 'complete');
+    const sent = alice.current!;
+    const received = bob.current!;
+    expect(received).toMatchObject({ direction: 'incoming', fileName: 'gradient.bmp', width: 64, height: 48 });
+    expect(sent.direction).toBe('outgoing');
+    expect(received.stats.received).toBe(received.stats.expected);
+    expect(received.stats.lostBySimulation).toBeGreaterThan(0);
+    expect(sent.stats.sent).toBe(received.stats.sent);
+    expect(alice.sending).toBe(false);
+    expect(alice.history).toHaveLength(1);
+    expect(bob.history).toHaveLength(1);
+  });
+
+  it('ends an unfinished transfer as interrupted when the link closes, and lists both in the history', async () => {
+    const { alice, bob } = pair();
+    const options = new SendOptions();
+    options.repair = false;
+    alice.send(gradient(), 'first.bmp', options);
+    await until(() => bob.current?.phase === 'complete');
+    options.rateLimit = 0.01;
+    alice.send(gradient(), 'second.bmp', options);
+    await until(() => bob.current?.fileName === 'second.bmp');
+    bob.onLinkClosed();
+    expect(bob.current?.phase).toBe('interrupted');
+    expect(bob.history.map((view) => view.fileName)).toEqual(['second.bmp', 'first.bmp']);
+    alice.dispose();
+    bob.dispose();
+  });
+});
