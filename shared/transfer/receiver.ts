@@ -73,7 +73,7 @@ export interface ReceiverStats {
   readonly reordered: number;
   /** Packets of this transfer that failed validation (sequence out of range, wrong length). */
   readonly malformed: number;
-  /** Packets that arrived after the transfer ended. */
+  /** Packets handed to this receiver after it ended (a session stops routing them and counts them itself). */
   readonly stale: number;
   /** Bytes of every data packet received, headers and duplicates included. */
   readonly bytes: number;

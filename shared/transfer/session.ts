@@ -1,7 +1,8 @@
 /**
  * One peer connection's transfers, both directions: routes every incoming message to its
  * sender or receiver by transfer id, creates receivers from manifests, and counts what it
- * cannot route. Transfer ids are per sending side; message types say which side a message is
+ * cannot route. A transfer that has ended is let go (a 24-megapixel receiver holds 168 MB);
+ * only its id is kept, so that its late packets count as stale. Transfer ids are per sending side; message types say which side a message is
  * for, so both peers may use the same ids at once.
  */
 import {
@@ -47,6 +48,8 @@ export type SendOptions = Omit<SenderOptions, 'transferId' | 'control' | 'packet
 export interface SessionStats {
   /** Data packets for transfer ids without a manifest (held briefly in case it is late, then dropped). */
   readonly foreign: number;
+  /** Data packets of transfers that have ended. */
+  readonly stale: number;
   /** Data packets that failed to decode at all. */
   readonly malformedPackets: number;
   /** Control messages that failed to decode or made no sense (a receipt naming unknown packets). */
@@ -58,10 +61,12 @@ export interface SessionStats {
 export class TransferSession {
   private readonly senders = new Map<number, Sender>();
   private readonly receivers = new Map<number, Receiver>();
+  /** Ids of this side's receivers that have ended. */
+  private readonly endedReceivers = new Set<number>();
   private nextTransferId = 1;
   /** Packets that came before their manifest, oldest first. */
   private early: { transferId: number; packet: DataPacket }[] = [];
-  private counts = { foreign: 0, malformedPackets: 0, malformedControl: 0, refused: 0 };
+  private counts = { foreign: 0, stale: 0, malformedPackets: 0, malformedControl: 0, refused: 0 };
 
   constructor(private readonly options: TransferSessionOptions) {}
 
@@ -69,7 +74,18 @@ export class TransferSession {
   send(image: NativeImage, options: SendOptions): Sender {
     const { control, packets, now, schedule } = this.options;
     const transferId = this.nextTransferId++;
-    const sender = new Sender(image, { ...options, transferId, control, packets, now, schedule });
+    const sender = new Sender(image, {
+      ...options,
+      transferId,
+      control,
+      packets,
+      now,
+      schedule,
+      onStateChange: (s) => {
+        options.onStateChange?.(s);
+        if (s.state === 'complete' || s.state === 'incomplete' || s.state === 'cancelled') this.senders.delete(transferId);
+      },
+    });
     this.senders.set(transferId, sender);
     sender.start();
     return sender;
@@ -110,10 +126,19 @@ export class TransferSession {
   private dispatch(message: ControlMessage): void {
     switch (message.type) {
       case 'manifest': {
-        if (this.receivers.has(message.transferId)) return;
+        if (this.receivers.has(message.transferId) || this.endedReceivers.has(message.transferId)) return;
         const { type: _type, ...manifest } = message;
         const { now, schedule, control, receiver: receiverOptions } = this.options;
-        const receiver = new Receiver(manifest, { ...receiverOptions, control, now, schedule });
+        const receiver = new Receiver(manifest, {
+          ...receiverOptions,
+          control,
+          now,
+          schedule,
+          onStateChange: (r) => {
+            receiverOptions?.onStateChange?.(r);
+            if (r.state !== 'receiving') this.retire(r);
+          },
+        });
         this.receivers.set(message.transferId, receiver);
         this.options.onIncoming?.(receiver);
         this.replayEarly(receiver);
@@ -150,10 +175,19 @@ export class TransferSession {
       receiver.handlePacket(packet);
       return;
     }
+    if (this.endedReceivers.has(packet.transferId)) {
+      this.counts.stale++;
+      return;
+    }
     this.counts.foreign++;
     // Keep a copy: the channel may reuse the bytes' buffer once this handler returns.
     this.early.push({ transferId: packet.transferId, packet: { ...packet, payload: packet.payload.slice() } });
     if (this.early.length > MAX_EARLY_PACKETS) this.early.shift();
+  }
+
+  private retire(receiver: Receiver): void {
+    this.receivers.delete(receiver.transferId);
+    this.endedReceivers.add(receiver.transferId);
   }
 
   private replayEarly(receiver: Receiver): void {
@@ -166,8 +200,9 @@ export class TransferSession {
 
   /** The peer connection closed: every unfinished transfer ends as interrupted. */
   close(): void {
-    for (const sender of this.senders.values()) sender.interrupt();
-    for (const receiver of this.receivers.values()) receiver.interrupt();
+    // Copies: interrupting a transfer removes it from its map.
+    for (const sender of [...this.senders.values()]) sender.interrupt();
+    for (const receiver of [...this.receivers.values()]) receiver.interrupt();
   }
 
   get stats(): SessionStats {

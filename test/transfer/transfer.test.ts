@@ -160,7 +160,22 @@ describe('sessions', () => {
     const receiver = pair.received[0]!;
     expect(sender.state).toBe('cancelled');
     expect(receiver.state).toBe('interrupted');
-    expect(receiver.stats.stale).toBeGreaterThan(0);
+    expect(pair.bob.stats.stale).toBeGreaterThan(0);
+    expect(pair.bob.stats.foreign).toBe(0);
+  });
+
+  it('runs one transfer after another in a session, each with its own id', () => {
+    const pair = connectPair();
+    const images = [1, 2, 3].map((seed) => randomImage(40 * seed, 30, bgr, seed));
+    const senders = images.map((image, i) => {
+      const sender = pair.alice.send(image, { fileName: `${i}.bmp` });
+      pair.time.run();
+      return sender;
+    });
+    expect(senders.map((s) => s.transferId)).toEqual([1, 2, 3]);
+    expect(senders.map((s) => s.state)).toEqual(['complete', 'complete', 'complete']);
+    expect(pair.received.map((r) => r.manifest.fileName)).toEqual(['0.bmp', '1.bmp', '2.bmp']);
+    pair.received.forEach((r, i) => expect(sameBytes(r.image.pixels, images[i]!.pixels)).toBe(true));
   });
 
   it('cancel while the sender is still checksumming sends nothing at all', () => {
