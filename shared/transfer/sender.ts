@@ -112,7 +112,8 @@ export class Sender {
   private passDrops: number[] = [];
   private passStartedAt = 0;
   private passBytes = 0;
-  private pendingTimer: (() => void) | undefined;
+  /** Cancels the CRC in progress or the next scheduled pump. */
+  private pendingWork: (() => void) | undefined;
   private verdict: Complete | undefined;
   private counts = { packetsSent: 0, simulatedDrops: 0, repairResends: 0, bytes: 0 };
   private readonly pixels: Uint8Array;
@@ -171,10 +172,10 @@ export class Sender {
 
   /** Checksums the pixels (a slice per turn), then sends the manifest and starts the first pass. */
   start(): void {
-    if (this._state !== 'preparing' || this.pendingTimer) return;
+    if (this._state !== 'preparing' || this.pendingWork) return;
     this.startedAt = this.options.now();
-    this.pendingTimer = crc32InTurns(this.pixels, this.options.schedule, (crc) => {
-      this.pendingTimer = undefined;
+    this.pendingWork = crc32InTurns(this.pixels, this.options.schedule, (crc) => {
+      this.pendingWork = undefined;
       this._manifest = { ...this._manifest, crc32: crc };
       this.options.control.send(encodeManifest(this._manifest));
       this.startPass(null);
@@ -198,7 +199,7 @@ export class Sender {
 
   /** Sends packets until the pass ends, the channel is full, the rate limit bites or the turn is used up. */
   private pump(): void {
-    this.pendingTimer = undefined;
+    this.pendingWork = undefined;
     if (this._state !== 'sending') return;
     const { packets, now } = this.options;
     const high = this.options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
@@ -207,7 +208,7 @@ export class Sender {
     const c = this.counts;
     for (let sentThisTurn = 0; this.passIndex < this.passLength; sentThisTurn++) {
       if (sentThisTurn === perTurn) {
-        this.pendingTimer = this.options.schedule(() => this.pump(), 0);
+        this.pendingWork = this.options.schedule(() => this.pump(), 0);
         return;
       }
       if (packets.bufferedAmount > high) {
@@ -217,7 +218,7 @@ export class Sender {
       if (rate !== undefined) {
         const allowed = ((now() - this.passStartedAt) * rate) / 1000;
         if (this.passBytes > allowed) {
-          this.pendingTimer = this.options.schedule(() => this.pump(), ((this.passBytes - allowed) * 1000) / rate);
+          this.pendingWork = this.options.schedule(() => this.pump(), ((this.passBytes - allowed) * 1000) / rate);
           return;
         }
       }
@@ -306,8 +307,8 @@ export class Sender {
   }
 
   private end(state: SenderState): void {
-    this.pendingTimer?.();
-    this.pendingTimer = undefined;
+    this.pendingWork?.();
+    this.pendingWork = undefined;
     this.endedAt = this.options.now();
     this._state = state;
     this.options.onStateChange?.(this);
