@@ -133,7 +133,7 @@ try {
       try {
         for (let run = 0; run < RUNS; run++) {
           const lossy = await pixeldrop(fullHd, { order: 'rows', timeoutMs: 120_000 });
-          if (!/complete/i.test(lossy.endState) || /incomplete/i.test(lossy.endState)) throw new Error(`${percent} % loss: Pixeldrop ended "${lossy.endState}"`);
+          if (lossy.endState !== 'complete') throw new Error(`${percent} % loss: Pixeldrop ended "${lossy.endState}"`);
           pd.push(lossy.ms);
           rel.push((await measureReliable(raw, fullHdUrl, 180_000)).ms);
           console.log(`${percent} % loss, run ${run + 1}/${RUNS}: Pixeldrop ${ms(lossy.ms)} ms, reliable ${ms(rel.at(-1)!)} ms`);

@@ -1,10 +1,10 @@
 /**
  * Pixeldrop itself, through the real app, server and room link (test/e2e/harness/app.ts). The
  * stopwatch starts in the sender page when Send is clicked and stops in the receiver page when
- * `transfer-state` shows the end (page/receiver-probe.ts), both on the same machine clock.
+ * `transfer-state` shows the end (the harness's transfer-watch), both on the same machine clock.
  */
 import type { Page } from 'playwright-core';
-import { readCanvas, type AppPair } from '../../test/e2e/harness/app.ts';
+import { readCanvas, startTransfer, waitForTransferEnd, type AppPair, type TransferEnd } from '../../test/e2e/harness/app.ts';
 import { pageScript } from '../../test/e2e/harness/page-script.ts';
 import { comparePixels, type SourceImage } from '../../test/e2e/harness/pixels.ts';
 import { waitUntil } from '../../test/e2e/harness/wait.ts';
@@ -43,7 +43,7 @@ export interface AppRun {
   ms: number;
   /** Pixel bytes (the BMP's pixel data without row padding) per second. */
   mbPerSecond: number;
-  endState: string;
+  endState: TransferEnd;
   /** Send clicked → first Adam7 pass complete on the canvas, when asked for. */
   coarseMs?: number;
   health?: { longestTaskMs: number; longTaskCount: number; peakHeapBytes: number };
@@ -60,25 +60,16 @@ export interface RunOptions {
 /** One transfer of the image already chosen in the sender page, with the options already set. */
 export async function measureAppTransfer(pair: AppPair, options: RunOptions): Promise<AppRun> {
   const receiver = pair.receiver.page;
-  await receiver.evaluate(() => window.receiverProbe.watchTransfer());
   if (options.coarse) {
     const { width, height, expected } = options.coarse;
     await receiver.evaluate(([w, h, e]) => window.receiverProbe.watchCoarse(w, h, e), [width, height, expected] as const);
   }
   if (options.health) await receiver.evaluate(() => window.receiverProbe.watchHealth());
 
-  const startedAt = await pair.sender.page.evaluate(() => {
-    const at = performance.timeOrigin + performance.now();
-    (document.querySelector('[data-testid="send-button"]') as HTMLButtonElement).click();
-    return at;
-  });
-  const times = await waitUntil(
-    () => receiver.evaluate(() => window.receiverProbe.transferTimes()),
-    (t) => t.endedAt > 0,
-    { timeoutMs: options.timeoutMs, what: 'the receiver to show an end state', intervalMs: 50 },
-  );
-  const ms = times.endedAt - startedAt;
-  const run: AppRun = { ms, mbPerSecond: mbPerSecond(options.pixelBytes, ms), endState: times.endState };
+  const startedAt = await startTransfer(pair);
+  const { state, endedAt } = await waitForTransferEnd(receiver, options.timeoutMs);
+  const ms = endedAt - startedAt;
+  const run: AppRun = { ms, mbPerSecond: mbPerSecond(options.pixelBytes, ms), endState: state };
   if (options.coarse) {
     const coarse = await waitUntil(
       () => receiver.evaluate(() => window.receiverProbe.coarseResult()),
@@ -89,7 +80,7 @@ export async function measureAppTransfer(pair: AppPair, options: RunOptions): Pr
     run.coarseMs = coarse.coarseAt - startedAt;
   }
   if (options.health) {
-    run.health = await receiver.evaluate(([from, to]) => window.receiverProbe.healthResult(from, to), [startedAt, times.endedAt] as const);
+    run.health = await receiver.evaluate(([from, to]) => window.receiverProbe.healthResult(from, to), [startedAt, endedAt] as const);
   }
   return run;
 }

@@ -1,9 +1,8 @@
 /**
- * Injected into the receiving app page by the benchmark (never part of the app): observes the
- * page the way a stopwatch and a profiler would, without touching the app's code.
+ * Injected into the receiving app page by the benchmark (never part of the app): watches the
+ * canvas for the first coarse picture and the main thread and heap for the receiver's health,
+ * without touching the app's code. The transfer stopwatch is the harness's (transfer-watch.ts).
  */
-
-const END_STATE = /interrupted|incomplete|complete/i;
 
 function epochNow(): number {
   return performance.timeOrigin + performance.now();
@@ -11,42 +10,6 @@ function epochNow(): number {
 
 function byTestId(id: string): Element | null {
   return document.querySelector(`[data-testid="${id}"]`);
-}
-
-export interface TransferTimes {
-  /** When `transfer-state` first showed a state that is not an end (the transfer began here). */
-  activeAt: number;
-  /** When it then first showed an end state, and which one. */
-  endedAt: number;
-  endState: string;
-}
-
-let transfer: TransferTimes = { activeAt: 0, endedAt: 0, endState: '' };
-let transferObserver: MutationObserver | undefined;
-
-/**
- * Starts watching for the next transfer: the state must leave any earlier end state before an end
- * counts, so the previous transfer's "complete" is not taken for this one's.
- */
-export function watchTransfer(): void {
-  transferObserver?.disconnect();
-  transfer = { activeAt: 0, endedAt: 0, endState: '' };
-  const check = () => {
-    const text = byTestId('transfer-state')?.textContent ?? '';
-    if (!transfer.activeAt) {
-      if (text.trim() !== '' && !END_STATE.test(text)) transfer.activeAt = epochNow();
-    } else if (END_STATE.test(text)) {
-      transfer.endedAt = epochNow();
-      transfer.endState = text.trim();
-      transferObserver?.disconnect();
-    }
-  };
-  transferObserver = new MutationObserver(check);
-  transferObserver.observe(document.body, { subtree: true, childList: true, characterData: true });
-}
-
-export function transferTimes(): TransferTimes {
-  return { ...transfer };
 }
 
 let coarseAt = 0;

@@ -13,11 +13,20 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { createSignalingServer } from '../../../signaling/app.ts';
 import { createLogger } from '../../../signaling/logger.ts';
+import { E2E_WEB_DIST } from './build.ts';
 import { openPeerPage, type PeerPage } from './chromium.ts';
+import type * as TransferWatch from './page/transfer-watch.ts';
+import { pageScript } from './page-script.ts';
 import { waitUntil } from './wait.ts';
 
-const STATIC_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 const CONNECT_TIMEOUT_MS = 20_000;
+const TRANSFER_WATCH = pageScript(new URL('./page/transfer-watch.ts', import.meta.url), 'transferWatch');
+
+declare global {
+  interface Window {
+    transferWatch: typeof TransferWatch;
+  }
+}
 
 export interface AppServer {
   url: string;
@@ -27,7 +36,7 @@ export interface AppServer {
 /** The real server, as `npm start` runs it, minus the environment: port 0, logs only at warn. */
 export async function startAppServer(): Promise<AppServer> {
   const http = createServer();
-  const io = createSignalingServer(http, { staticDir: STATIC_DIR, logger: createLogger('warn') });
+  const io = createSignalingServer(http, { staticDir: E2E_WEB_DIST, logger: createLogger('warn') });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
   return {
@@ -67,7 +76,10 @@ export async function openRoom(browser: Browser, server: AppServer): Promise<App
     const receiver = await openPeerPage(browser, 'receiver');
     pages.push(receiver);
     await receiver.page.goto(roomUrl);
-    for (const peer of pages) await waitForPeerStatus(peer.page, 'connected', CONNECT_TIMEOUT_MS);
+    for (const peer of pages) {
+      await waitForPeerStatus(peer.page, 'connected', CONNECT_TIMEOUT_MS);
+      await peer.page.addScriptTag({ content: TRANSFER_WATCH });
+    }
     return { sender, receiver, roomUrl, close };
   } catch (error) {
     await close();
@@ -75,9 +87,14 @@ export async function openRoom(browser: Browser, server: AppServer): Promise<App
   }
 }
 
+/** The text of the first element with this testid, or '' when there is none yet (does not wait). */
+export async function textOf(page: Page, testId: string): Promise<string> {
+  return (await page.locator(`[data-testid="${testId}"]`).allTextContents())[0] ?? '';
+}
+
 export async function waitForPeerStatus(page: Page, status: 'waiting' | 'connecting' | 'connected', timeoutMs: number): Promise<void> {
   await waitUntil(
-    async () => (await page.getByTestId('peer-status').textContent()) ?? '',
+    () => textOf(page, 'peer-status'),
     (text) => text.toLowerCase().includes(status),
     { timeoutMs, what: `peer-status "${status}"` },
   );
@@ -117,15 +134,32 @@ export async function setSendOptions(page: Page, options: SendOptions): Promise<
 
 export type TransferEnd = 'complete' | 'incomplete' | 'interrupted';
 
-/** Waits until `transfer-state` names an end state and returns it. */
-export async function waitForTransferEnd(page: Page, timeoutMs: number): Promise<TransferEnd> {
-  const text = await waitUntil(
-    async () => ((await page.getByTestId('transfer-state').textContent()) ?? '').toLowerCase(),
-    // "incomplete" contains "complete": look for the longer words first.
-    (state) => /interrupted|incomplete|complete/.test(state),
+/**
+ * Arms the receiver's stopwatch, then clicks Send in the sender page; returns the click's epoch
+ * time (both pages share the machine's clock).
+ */
+export async function startTransfer(pair: AppPair): Promise<number> {
+  await pair.receiver.page.evaluate(() => window.transferWatch.watchTransfer());
+  return pair.sender.page.evaluate(() => {
+    const at = performance.timeOrigin + performance.now();
+    const button = document.querySelector<HTMLButtonElement>('[data-testid="send-button"]');
+    if (!button || button.disabled) throw new Error('send-button is missing or disabled');
+    button.click();
+    return at;
+  });
+}
+
+/** Waits until the transfer started with startTransfer ends in `page`; returns its end state and epoch end time. */
+export async function waitForTransferEnd(page: Page, timeoutMs: number): Promise<{ state: TransferEnd; endedAt: number }> {
+  const times = await waitUntil(
+    () => page.evaluate(() => window.transferWatch.transferTimes()),
+    (t) => t.endedAt > 0,
     { timeoutMs, what: 'transfer-state to reach complete, incomplete or interrupted' },
   );
-  return text.includes('interrupted') ? 'interrupted' : text.includes('incomplete') ? 'incomplete' : 'complete';
+  const text = times.endState.toLowerCase();
+  // "incomplete" contains "complete": look for the longer words first.
+  const state = text.includes('interrupted') ? 'interrupted' : text.includes('incomplete') ? 'incomplete' : 'complete';
+  return { state, endedAt: times.endedAt };
 }
 
 export interface Stats {

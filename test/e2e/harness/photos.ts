@@ -4,8 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { decode as decodePng } from 'fast-png';
-import { encode as encodeBmp } from '../../../shared/bmp/index.ts';
-import type { NativeImage } from '../../../shared/pixels/pixel-format.ts';
+import { encodeBmp, type NativeImage } from '../../../shared/bmp/index.ts';
 
 const PHOTOS_DIR = new URL('../../../../shared/photos/', import.meta.url);
 

@@ -1,6 +1,5 @@
 /** Canvas pixels against the pixels the source BMP decodes to. */
-import { decode } from '../../../shared/bmp/index.ts';
-import { toRgba } from '../../../shared/pixels/to-rgba.ts';
+import { decodeBmp } from '../../../shared/bmp/index.ts';
 import type { CanvasPixels } from './app.ts';
 
 export interface SourceImage {
@@ -11,8 +10,8 @@ export interface SourceImage {
 
 /** Decodes with the project's own reader: the reference the receiver's canvas must match. */
 export function decodeSource(bmp: Uint8Array): SourceImage {
-  const image = decode(bmp);
-  return { width: image.width, height: image.height, rgba: toRgba(image) };
+  const image = decodeBmp(bmp);
+  return { width: image.width, height: image.height, rgba: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength) };
 }
 
 export interface PixelComparison {

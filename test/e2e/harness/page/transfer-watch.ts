@@ -1,0 +1,45 @@
+/**
+ * Injected into both app pages by the harness (never part of the app): a stopwatch on
+ * `transfer-state`. A MutationObserver sees every state the page shows, however briefly, so a
+ * fast transfer is never missed and the previous transfer's end is never taken for this one's.
+ */
+
+const END_STATE = /interrupted|incomplete|complete/i;
+
+export interface TransferTimes {
+  /** Epoch ms (timeOrigin + now) when `transfer-state` first showed a state that is not an end. */
+  activeAt: number;
+  /** Epoch ms when it then first showed an end state, and that state's text. */
+  endedAt: number;
+  endState: string;
+}
+
+let times: TransferTimes = { activeAt: 0, endedAt: 0, endState: '' };
+let observer: MutationObserver | undefined;
+
+function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+function check(): void {
+  const text = document.querySelector('[data-testid="transfer-state"]')?.textContent ?? '';
+  if (!times.activeAt) {
+    if (text.trim() !== '' && !END_STATE.test(text)) times.activeAt = epochNow();
+  } else if (END_STATE.test(text)) {
+    times.endedAt = epochNow();
+    times.endState = text.trim();
+    observer?.disconnect();
+  }
+}
+
+/** Starts watching for the next transfer; call it before the transfer starts. */
+export function watchTransfer(): void {
+  observer?.disconnect();
+  times = { activeAt: 0, endedAt: 0, endState: '' };
+  observer = new MutationObserver(check);
+  observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+}
+
+export function transferTimes(): TransferTimes {
+  return { ...times };
+}

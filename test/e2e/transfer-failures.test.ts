@@ -1,0 +1,61 @@
+/** Issue 5, item 8: a peer leaving mid-transfer, and a corrupt file. */
+import { readFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import { chooseImage, readCanvas, readStats, setSendOptions, startTransfer, textOf, waitForTransferEnd } from './harness/app.ts';
+import { saveScreenshot } from './harness/artifacts.ts';
+import { photoBmp } from './harness/photos.ts';
+import { comparePixels, decodeSource } from './harness/pixels.ts';
+import { appSuite } from './harness/suite.ts';
+import { waitUntil } from './harness/wait.ts';
+
+const suite = appSuite();
+const BMPSUITE = new URL('../../../shared/bmpsuite/', import.meta.url);
+/** A 24-bit packet of at most 1,150 bytes carries at least this many pixels, whatever its header (< 250 bytes). */
+const MIN_PIXELS_PER_PACKET = 300;
+
+it('a sender closing mid-transfer leaves the receiver "interrupted" with the partial image kept', async ({ task }) => {
+  // 4000×3000 (36 MB of pixels) takes seconds, long enough to leave in the middle.
+  const bmp = photoBmp('coffee', 4000, 3000);
+  const pair = await suite.room();
+  await chooseImage(pair.sender.page, suite.stage.path('coffee-4000x3000.bmp', bmp));
+  await setSendOptions(pair.sender.page, { order: 'rows', repair: true });
+  await startTransfer(pair);
+
+  await waitUntil(() => textOf(pair.receiver.page, 'stat-received'), (text) => Number(text) >= 2000, {
+    timeoutMs: 30_000,
+    what: '2,000 packets at the receiver',
+    intervalMs: 20,
+  });
+  await pair.sender.context.close();
+
+  expect((await waitForTransferEnd(pair.receiver.page, 30_000)).state).toBe('interrupted');
+  await saveScreenshot(pair.receiver.page, task.name, 'receiver-interrupted');
+  const received = (await readStats(pair.receiver.page)).received;
+  const comparison = comparePixels(await readCanvas(pair.receiver.page), decodeSource(bmp));
+  console.log(`interrupted after ${received} packets: ${comparison.equal} of ${comparison.total} pixels on the canvas`);
+  expect(comparison.differing).toBeGreaterThan(0);
+  // Every packet that arrived is still on the canvas, exact.
+  expect(comparison.equal).toBeGreaterThanOrEqual(received * MIN_PIXELS_PER_PACKET);
+});
+
+it('a corrupt file shows the error, and a good file afterwards still goes through', async ({ task }) => {
+  const pair = await suite.room();
+  // A BMP whose pixel data is cut short: the header promises 1,024 bytes, the file has 211.
+  const corrupt = new Uint8Array(readFileSync(new URL('b/shortfile.bmp', BMPSUITE)));
+  await chooseImage(pair.sender.page, suite.stage.path('shortfile.bmp', corrupt));
+  const error = pair.sender.page.getByTestId('error');
+  await error.waitFor({ state: 'visible', timeout: 10_000 });
+  expect((await error.textContent())?.trim()).not.toBe('');
+  await saveScreenshot(pair.sender.page, task.name, 'sender-error');
+  const send = pair.sender.page.getByTestId('send-button');
+  expect((await send.count()) === 0 || (await send.isDisabled())).toBe(true);
+
+  const good = photoBmp('astronaut', 256, 256);
+  await chooseImage(pair.sender.page, suite.stage.path('astronaut.bmp', good));
+  await error.waitFor({ state: 'hidden', timeout: 10_000 });
+  await setSendOptions(pair.sender.page, { repair: true });
+  await startTransfer(pair);
+  expect((await waitForTransferEnd(pair.receiver.page, 30_000)).state).toBe('complete');
+  expect(comparePixels(await readCanvas(pair.receiver.page), decodeSource(good)).differing).toBe(0);
+  expect(pair.sender.errors.filter((e) => e.includes('pageerror'))).toEqual([]);
+});
