@@ -9,6 +9,7 @@ import {
   decodeControlMessage,
   decodeDataPacket,
   packetCountFor,
+  pixelsPerPacket,
   type Manifest,
   type ScanOrderKind,
 } from '../../shared/protocol/index.ts';
@@ -89,12 +90,12 @@ describe('reassembly', () => {
         expect(stats.received).toBe(delivered.length);
         expect(stats.duplicates).toBe(arrivals.length - delivered.length);
         expect(stats.missingPixels).toBe(missingPixels);
-        // The pixels the lost packets carried, counted from the packets themselves.
-        const lost = new Set(Array.from({ length: manifest.packetCount }, (_, i) => i).filter((s) => !delivered.includes(s)));
+        // The pixels the lost packets carried: n per packet, the last one the remainder.
+        const perPacket = pixelsPerPacket(manifest.payloadBytes, image.format.bitsPerPixel);
+        const total = image.width * image.height;
         let carried = 0;
-        for (const s of lost) {
-          const payloadBits = (packets[s]!.length - 10) * 8;
-          carried += s === manifest.packetCount - 1 ? image.width * image.height - s * Math.floor((manifest.payloadBytes * 8) / image.format.bitsPerPixel) : Math.floor(payloadBits / image.format.bitsPerPixel);
+        for (let s = 0; s < manifest.packetCount; s++) {
+          if (!delivered.includes(s)) carried += Math.min(perPacket, total - s * perPacket);
         }
         expect(missingPixels).toBe(carried);
       }),
