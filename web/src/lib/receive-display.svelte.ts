@@ -3,6 +3,7 @@
  * new packets touched, straight from the receiver's RGBA buffer. Concealed view and loss map
  * need a whole-image pass, so they are redrawn on a slower timer and when the transfer ends.
  */
+import { untrack } from 'svelte';
 import type { Receiver } from '../../../shared/transfer/index.ts';
 import { CanvasPainter } from '../image/canvas-painter.ts';
 import { bmpBlob, pngBlob, receivedName, saveBlob } from '../image/download.ts';
@@ -48,7 +49,8 @@ export class ReceiveDisplay {
     this.#overlayPainter = new CanvasPainter(overlay, width, height);
     this.#concealed = null;
     this.#lossMap = null;
-    this.#redrawAll();
+    // Only a new receiver re-binds; the toggles redraw through their own methods.
+    untrack(() => this.#redrawAll());
     const period = Math.min(MAX_REDRAW_MS, Math.max(MIN_REDRAW_MS, (width * height) / 100_000));
     this.#redrawTimer = setInterval(() => this.#onRedrawTick(), period);
     return () => {
