@@ -1,4 +1,4 @@
-// bmp-js ships no types; this is the part of its API the interoperability tests and the codec benchmark use.
+// bmp-js ships no types; this is the part of its API our interoperability tests and the BMP benchmark use.
 declare module 'bmp-js' {
   interface DecodedBmp {
     readonly width: number;

@@ -15,11 +15,13 @@ export const BmpErrorCode = {
   BAD_MASKS: 'ERR_BMP_BAD_MASKS',
   /** RLE data that writes outside the image or uses an escape wrongly. */
   BAD_RLE: 'ERR_BMP_BAD_RLE',
-  /** A valid BMP variant this codec does not handle (embedded JPEG/PNG, 64-bit, Huffman, RLE24). */
+  /** Huffman 1D (CCITT modified Huffman) data with an unknown code or a row of the wrong length. */
+  BAD_HUFFMAN: 'ERR_BMP_BAD_HUFFMAN',
+  /** A valid BMP variant this codec does not handle (embedded JPEG/PNG, unknown compression). */
   UNSUPPORTED: 'ERR_BMP_UNSUPPORTED',
   /** The image is larger than the caller's limits allow; refused before allocating it. */
   TOO_LARGE: 'ERR_BMP_TOO_LARGE',
-  /** encode() was given a NativeImage that is inconsistent or has no BMP representation. */
+  /** encodeBmp() was given an image that is inconsistent or does not fit the requested format. */
   INVALID_IMAGE: 'ERR_BMP_INVALID_IMAGE',
 } as const;
 
@@ -28,11 +30,16 @@ export type BmpErrorCode = (typeof BmpErrorCode)[keyof typeof BmpErrorCode];
 export class BmpError extends Error {
   override readonly name = 'BmpError';
 
+  /**
+   * @param offset byte offset in the file where the problem lies, when there is one; it is also
+   *   appended to the message, so a message alone says what and where.
+   */
   constructor(
     readonly code: BmpErrorCode,
     message: string,
+    readonly offset?: number,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(offset === undefined ? message : `${message} (at byte ${offset})`, options);
   }
 }

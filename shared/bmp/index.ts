@@ -1,14 +1,16 @@
 /** The BMP codec's one public surface. */
-export { decode } from './decode.ts';
-export { encode } from './encode.ts';
+export { decodeBmp, type DecodedBmp } from './decode-bmp.ts';
+export { encodeBmp, type BmpEncodeFormat, type BmpEncodeOptions } from './encode-bmp.ts';
 export { BmpError, BmpErrorCode } from './errors.ts';
 export {
   Compression,
   DEFAULT_MAX_PIXELS,
-  FILE_HEADER_SIZE,
   InfoHeaderSize,
-  readLayout,
-  type BmpLayout,
-  type DecodeLimits,
+  Os2Compression,
+  type BmpHeader,
+  type BmpReadOptions,
+  type HeaderKind,
   type PixelStorage,
 } from './headers.ts';
+export { readBmp, type BmpFile } from './read-bmp.ts';
+export type { NativeImage, PixelFormat, RgbaImage } from '../pixels/pixel-format.ts';

@@ -49,3 +49,10 @@ export const MASKS_555: ChannelMasks = { red: 0x7c00, green: 0x03e0, blue: 0x001
 export const MASKS_XRGB32: ChannelMasks = { red: 0x00ff0000, green: 0x0000ff00, blue: 0x000000ff, alpha: 0 };
 /** 32-bit with alpha in the top byte, as written by encoders (V5 header with alpha mask). */
 export const MASKS_ARGB32: ChannelMasks = { red: 0x00ff0000, green: 0x0000ff00, blue: 0x000000ff, alpha: 0xff000000 };
+
+/** An image as a canvas holds it: 4 bytes per pixel, red, green, blue, straight alpha; rows top-down. */
+export interface RgbaImage {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8ClampedArray | Uint8Array;
+}

@@ -17,6 +17,8 @@ import { rowBytes, type ChannelMasks, type NativeImage, type PixelFormat } from 
 export type RgbaMapper = (raw: number) => number;
 
 const OPAQUE_BLACK = 0xff000000;
+/** Uint32Array words are in the host's byte order; the word-wide path needs red in the low byte. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 export function createRgbaMapper(format: PixelFormat): RgbaMapper {
   switch (format.kind) {
@@ -29,14 +31,22 @@ export function createRgbaMapper(format: PixelFormat): RgbaMapper {
   }
 }
 
-function indexedMapper(palette: Uint8Array, bitsPerPixel: number): RgbaMapper {
-  // Every possible index gets a word: those past the palette's end are opaque black (pixel-format.ts).
+/**
+ * Every possible index of a `bitsPerPixel`-bit image → its RGBA word; indices past the palette's
+ * end are opaque black (pixel-format.ts).
+ */
+export function paletteWords(palette: Uint8Array, bitsPerPixel: number): Uint32Array {
   const words = new Uint32Array(2 ** bitsPerPixel).fill(OPAQUE_BLACK);
   const entries = Math.min(words.length, palette.length >> 2);
   for (let i = 0; i < entries; i++) {
     const at = i * 4;
     words[i] = (palette[at]! | (palette[at + 1]! << 8) | (palette[at + 2]! << 16) | (palette[at + 3]! << 24)) >>> 0;
   }
+  return words;
+}
+
+function indexedMapper(palette: Uint8Array, bitsPerPixel: number): RgbaMapper {
+  const words = paletteWords(palette, bitsPerPixel);
   const indexMask = words.length - 1;
   return (raw) => words[raw & indexMask]!;
 }
@@ -86,6 +96,13 @@ export function toRgba(image: NativeImage): Uint8Array {
   const bpp = format.bitsPerPixel;
   const count = width * height;
   const rgba = new Uint8Array(count * 4);
+  if (bpp === 24 && LITTLE_ENDIAN) {
+    const words = new Uint32Array(rgba.buffer);
+    for (let p = 0, i = 0; p < count; p++, i += 3) {
+      words[p] = pixels[i + 2]! | (pixels[i + 1]! << 8) | (pixels[i]! << 16) | OPAQUE_BLACK;
+    }
+    return rgba;
+  }
   if (bpp === 24) {
     for (let p = 0, i = 0, o = 0; p < count; p++, i += 3, o += 4) {
       rgba[o] = pixels[i + 2]!;

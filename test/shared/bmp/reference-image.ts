@@ -70,7 +70,7 @@ export function readPngAsRgba(path: string): RgbaImage {
  * channel. Without alpha in the reference only RGB is compared (BMP Suite: "compare RGB only");
  * with alpha, two fully transparent pixels are equal whatever their colour.
  */
-export function countMismatches(expected: RgbaImage, actual: Uint8Array, tolerance: number): number {
+export function countMismatches(expected: RgbaImage, actual: Uint8Array | Uint8ClampedArray, tolerance: number): number {
   let mismatches = 0;
   for (let o = 0; o < expected.rgba.length; o += 4) {
     if (expected.hasAlpha && expected.rgba[o + 3] === 0 && actual[o + 3] === 0) continue;

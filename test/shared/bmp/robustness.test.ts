@@ -1,12 +1,12 @@
 /**
- * Whatever bytes arrive, decode() returns a consistent image or throws a BmpError: never another
- * exception, never a hang, never more memory than its pixel limit allows.
+ * Whatever bytes arrive, readBmp() and decodeBmp() return a consistent image or throw a
+ * BmpError: never another exception, never a hang, never more memory than the pixel limit allows.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BmpError, decode } from '../../../shared/bmp/index.ts';
+import { BmpError, decodeBmp, readBmp } from '../../../shared/bmp/index.ts';
 import { rowBytes } from '../../../shared/pixels/pixel-format.ts';
 
 const suite = fileURLToPath(new URL('../../../../shared/bmpsuite/', import.meta.url));
@@ -15,13 +15,15 @@ const MAX_PIXELS = 1 << 20;
 /** Decodes and checks the result is self-consistent; returns false when refused with a BmpError. */
 function decodesConsistently(bytes: Uint8Array): boolean {
   try {
-    const image = decode(bytes, { maxPixels: MAX_PIXELS });
+    const { image } = readBmp(bytes, { maxPixels: MAX_PIXELS });
     expect(image.width * image.height).toBeLessThanOrEqual(MAX_PIXELS);
     expect(image.pixels.length).toBe(rowBytes(image.width, image.format.bitsPerPixel) * image.height);
     if (image.format.kind === 'indexed') {
       const entries = image.format.palette.length / 4;
       expect(entries >= 1 && entries <= 2 ** image.format.bitsPerPixel && Number.isInteger(entries)).toBe(true);
     }
+    const rgba = decodeBmp(bytes, { maxPixels: MAX_PIXELS });
+    expect([rgba.width, rgba.height, rgba.data.length]).toEqual([image.width, image.height, image.width * image.height * 4]);
     return true;
   } catch (error) {
     if (error instanceof BmpError) return false;
@@ -43,7 +45,7 @@ const seeds = [
   'q/rgba16-4444.bmp',
 ].map((name) => readFileSync(`${suite}${name}`));
 
-describe('decode on hostile input', () => {
+describe('readBmp and decodeBmp on hostile input', () => {
   it('refuses random bytes, with or without a "BM" signature, with a BmpError', () => {
     fc.assert(
       fc.property(fc.boolean(), fc.uint8Array({ maxLength: 300 }), (signed, body) => {
@@ -93,5 +95,44 @@ describe('decode on hostile input', () => {
 
   it('checks the seeds themselves decode, so the mutations start from valid files', () => {
     expect(seeds.map((bytes) => decodesConsistently(bytes))).toEqual(seeds.map(() => true));
+  });
+
+  it('decodes or refuses 5000 seeded mutations of every BMP Suite file', () => {
+    const suiteFiles = ['g', 'q', 'b'].flatMap((dir) =>
+      readdirSync(`${suite}${dir}`).map((name) => readFileSync(`${suite}${dir}/${name}`)),
+    );
+    // One mutation: overwrite a byte (anywhere, or in the first 160 bytes where the headers
+    // are), flip a bit, or cut the file; several per case.
+    // Positions as integers taken modulo the length: fast-check biases doubles towards 0 and 1.
+    const where = fc.nat();
+    const edit = fc.oneof(
+      { weight: 3, arbitrary: fc.record({ kind: fc.constant('set' as const), where: fc.nat(159), value: fc.nat(255) }) },
+      { weight: 3, arbitrary: fc.record({ kind: fc.constant('set-anywhere' as const), where, value: fc.nat(255) }) },
+      { weight: 3, arbitrary: fc.record({ kind: fc.constant('flip' as const), where, value: fc.nat(7) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('cut' as const), where, value: fc.constant(0) }) },
+    );
+    const mutation = fc.record({
+      file: fc.nat(suiteFiles.length - 1),
+      edits: fc.array(edit, { minLength: 1, maxLength: 4 }),
+    });
+    let decoded = 0;
+    fc.assert(
+      fc.property(mutation, ({ file, edits }) => {
+        let bytes = Uint8Array.from(suiteFiles[file]!);
+        for (const { kind, where, value } of edits) {
+          if (bytes.length === 0) break;
+          const at = kind === 'set' ? Math.min(where, bytes.length - 1) : where % bytes.length;
+          if (kind === 'set' || kind === 'set-anywhere') bytes[at] = value;
+          else if (kind === 'flip') bytes[at]! ^= 1 << value;
+          else bytes = bytes.slice(0, at);
+        }
+        if (decodesConsistently(bytes)) decoded++;
+      }),
+      { numRuns: 5000, seed: 20260221 },
+    );
+    // Both outcomes are exercised: many mutations still decode, many are refused.
+    console.log(`BMP Suite mutations: ${decoded} of 5000 decoded, ${5000 - decoded} refused with a BmpError`);
+    expect(decoded).toBeGreaterThan(1000);
+    expect(decoded).toBeLessThan(4000);
   });
 });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BmpError, BmpErrorCode } from '../../../shared/bmp/index.ts';
 import { fromRgba } from '../../../shared/pixels/from-rgba.ts';
 import { MASKS_ARGB32 } from '../../../shared/pixels/pixel-format.ts';
 import { toRgba } from '../../../shared/pixels/to-rgba.ts';
@@ -33,7 +34,13 @@ describe('fromRgba', () => {
     );
   });
 
-  it('refuses a buffer whose size does not match the dimensions', () => {
-    expect(() => fromRgba(2, 2, new Uint8Array(15))).toThrow(TypeError);
+  it('takes a canvas Uint8ClampedArray as it is', () => {
+    const image = fromRgba(1, 1, Uint8ClampedArray.from([1, 2, 3, 255]));
+    expect([...image.pixels]).toEqual([3, 2, 1]);
+  });
+
+  it('refuses a buffer whose size does not match the dimensions with ERR_BMP_INVALID_IMAGE', () => {
+    expect(() => fromRgba(2, 2, new Uint8Array(15))).toThrow(BmpError);
+    expect(() => fromRgba(2, 2, new Uint8Array(15))).toThrow(expect.objectContaining({ code: BmpErrorCode.INVALID_IMAGE }));
   });
 });
