@@ -62,6 +62,18 @@ describe('two instances sharing rooms through Redis', () => {
     await alice.timeout(EVENT_TIMEOUT_MS).emitWithAck('signal', { to: bobJoin.selfId, data: { type: 'answer', sdp: 'v=0 answer' } });
     expect(await answer).toEqual({ from: aliceJoin.selfId, data: { type: 'answer', sdp: 'v=0 answer' } });
 
+    const received: string[] = [];
+    const burst = new Promise<void>((resolve) =>
+      alice.on('signal', ({ data }) => {
+        if (data.type === 'candidate') received.push(data.candidate.candidate);
+        if (received.length === 30) resolve();
+      }),
+    );
+    const sent = Array.from({ length: 30 }, (_, i) => `candidate:${i} 1 udp 1 10.0.0.2 ${5000 + i} typ host`);
+    for (const candidate of sent) bob.emit('signal', { to: aliceJoin.selfId, data: { type: 'candidate', candidate: { candidate } } }, () => undefined);
+    await burst;
+    expect(received).toEqual(sent);
+
     for (const url of [one.url, two.url]) {
       const third = await harness.connectedClient(url);
       expect(await third.timeout(EVENT_TIMEOUT_MS).emitWithAck('room:join', { roomId })).toMatchObject({

@@ -77,6 +77,22 @@ describe('rooms', () => {
     expect(await candidateArrives).toEqual({ from: firstId, data: CANDIDATE });
   });
 
+  it('delivers a burst of signals in the order they were sent', async () => {
+    const { url } = await harness.startServer();
+    const { first, second, firstId } = await pair(url);
+    const received: string[] = [];
+    const all = new Promise<void>((resolve) =>
+      first.on('signal', ({ data }) => {
+        if (data.type === 'candidate') received.push(data.candidate.candidate);
+        if (received.length === 50) resolve();
+      }),
+    );
+    const sent = Array.from({ length: 50 }, (_, i) => `candidate:${i} 1 udp 1 10.0.0.2 ${5000 + i} typ host`);
+    for (const candidate of sent) second.emit('signal', { to: firstId, data: { type: 'candidate', candidate: { candidate } } }, () => undefined);
+    await all;
+    expect(received).toEqual(sent);
+  });
+
   it('refuses a third peer with ROOM_FULL and keeps the pair working', async () => {
     const { url } = await harness.startServer();
     const { first, roomId, firstId } = await pair(url);
