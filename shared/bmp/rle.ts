@@ -10,7 +10,8 @@
  *   0, n   (n ≥ 3)  absolute mode: n literal pixels follow, padded to a 16-bit boundary
  *
  * Pixels the stream never sets (skipped by a delta, an early end of line or end of bitmap) are
- * transparent, as the issue asks and as Chromium and Firefox draw them (BMP Suite pal8rletrns.png).
+ * transparent, as the issue asks (BMP Suite's pal8rletrns.png rendering: "some viewers make
+ * undefined pixels transparent").
  * BMP palettes have no alpha, so the transparency needs a place in the native format:
  *
  *   an index no pixel uses           → that palette entry becomes RGBA 0, 0, 0, 0
@@ -18,9 +19,9 @@
  *   RLE8 using all 256, or RLE24     → 32-bit ARGB words
  *
  * A stream that ends without an end-of-bitmap marker before the top row is done (a cut file)
- * gives the rows it has, the rest unset, and is flagged `partial` — what browsers show for a
- * file cut in transit. Commands that would write outside the image are refused: no reader can
- * know what they meant.
+ * gives the rows it has, the rest unset, and is flagged `partial`: the rows that arrived are
+ * real pixels worth showing, and the flag keeps the cut from passing unnoticed. Commands that
+ * would write outside the image are refused: no reader can know what they meant.
  */
 import { MASKS_ARGB32, rowBytes, type NativeImage, type PixelFormat } from '../pixels/pixel-format.ts';
 import { BmpError, BmpErrorCode } from './errors.ts';

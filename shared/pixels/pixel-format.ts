@@ -20,7 +20,10 @@ export type PixelFormat =
   | {
       readonly kind: 'indexed';
       readonly bitsPerPixel: 1 | 2 | 4 | 8;
-      /** RGBA, 4 bytes per entry, 1 to 2^bitsPerPixel entries. An index past the end is opaque black. */
+      /**
+       * RGBA, 4 bytes per entry, 1 to 2^bitsPerPixel entries. An index past the end is opaque
+       * black. Alpha is 255 except in the one transparent entry an RLE file's unset pixels use.
+       */
       readonly palette: Uint8Array;
     }
   /** Little-endian 16- or 32-bit words whose channels are picked out by masks. */
