@@ -25,7 +25,33 @@ describe('senderStats', () => {
   });
 });
 
+const RECEIVER: ReceiverStats = {
+  expected: 100,
+  received: 85,
+  missing: 15,
+  lostBySimulation: 10,
+  lostByNetwork: 5,
+  senderAttempted: 100,
+  simulatedDrops: 10,
+  duplicates: 0,
+  reordered: 3,
+  malformed: 0,
+  stale: 0,
+  bytes: 0,
+  payloadBytes: 0,
+  goodputBytesPerSecond: 1_000_000,
+  elapsedMs: 100,
+  rounds: 0,
+  missingPixels: 0,
+};
+
 describe('receiverStats', () => {
+  it('estimates the loss of a first pass in progress from the highest sequence seen', () => {
+    const stats = receiverStats({ ...RECEIVER, received: 40, senderAttempted: 0, simulatedDrops: 0 }, 50);
+    expect(stats).toMatchObject({ sent: 50, received: 40, lostBySimulation: 0, lostByNetwork: 0, lostNotYetAttributed: 10 });
+    expect(lostPackets(stats)).toBe(10);
+  });
+
   it('splits the loss of ended passes into simulation and network', () => {
     const stats = receiverStats({
       expected: 100,
@@ -45,7 +71,7 @@ describe('receiverStats', () => {
       elapsedMs: 100,
       rounds: 0,
       missingPixels: 0,
-    } satisfies ReceiverStats);
-    expect(stats).toMatchObject({ sent: 100, received: 85, lostBySimulation: 10, lostByNetwork: 5, reordered: 3 });
+    } satisfies ReceiverStats, 100);
+    expect(stats).toMatchObject({ sent: 100, received: 85, lostBySimulation: 10, lostByNetwork: 5, lostNotYetAttributed: 0, reordered: 3 });
   });
 });

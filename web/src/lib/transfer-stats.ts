@@ -13,6 +13,8 @@ export interface TransferStats {
    */
   lostBySimulation: number;
   lostByNetwork: number;
+  /** Missing during the first pass, before end-of-pass says who dropped them. */
+  lostNotYetAttributed: number;
   duplicates: number;
   /** Packets that arrived after one with a higher sequence number in the same pass. */
   reordered: number;
@@ -27,6 +29,7 @@ export const EMPTY_STATS: TransferStats = {
   received: 0,
   lostBySimulation: 0,
   lostByNetwork: 0,
+  lostNotYetAttributed: 0,
   duplicates: 0,
   reordered: 0,
   expected: 0,
@@ -47,6 +50,7 @@ export function senderStats(s: SenderStats): TransferStats {
     received: s.received ?? 0,
     lostBySimulation: s.simulatedDrops,
     lostByNetwork,
+    lostNotYetAttributed: 0,
     duplicates: 0,
     reordered: 0,
     expected: s.expected,
@@ -55,8 +59,25 @@ export function senderStats(s: SenderStats): TransferStats {
   };
 }
 
-/** The receiver counts arrivals live; it learns what was sent and lost at each end of pass. */
-export function receiverStats(s: ReceiverStats): TransferStats {
+/**
+ * The receiver counts arrivals live; it learns what was sent and lost at each end of pass.
+ * Before the first one, `firstPassSent` (see first-pass-progress.ts) stands in for it.
+ */
+export function receiverStats(s: ReceiverStats, firstPassSent: number): TransferStats {
+  if (s.senderAttempted === 0) {
+    return {
+      sent: firstPassSent,
+      received: s.received,
+      lostBySimulation: 0,
+      lostByNetwork: 0,
+      lostNotYetAttributed: Math.max(0, firstPassSent - s.received),
+      duplicates: s.duplicates,
+      reordered: s.reordered,
+      expected: s.expected,
+      bytesPerSecond: s.goodputBytesPerSecond,
+      elapsedMs: s.elapsedMs,
+    };
+  }
   // senderAttempted and simulatedDrops cover the passes that have ended; so must the arrivals.
   const arrivedInEndedPasses = Math.min(s.received + s.duplicates, s.senderAttempted);
   return {
@@ -64,6 +85,7 @@ export function receiverStats(s: ReceiverStats): TransferStats {
     received: s.received,
     lostBySimulation: s.simulatedDrops,
     lostByNetwork: Math.max(0, s.senderAttempted - arrivedInEndedPasses - s.simulatedDrops),
+    lostNotYetAttributed: 0,
     duplicates: s.duplicates,
     reordered: s.reordered,
     expected: s.expected,
@@ -73,7 +95,7 @@ export function receiverStats(s: ReceiverStats): TransferStats {
 }
 
 export function lostPackets(stats: TransferStats): number {
-  return stats.lostBySimulation + stats.lostByNetwork;
+  return stats.lostBySimulation + stats.lostByNetwork + stats.lostNotYetAttributed;
 }
 
 /** Loss as a share of the transmissions sent, in percent. */
