@@ -35,4 +35,54 @@ describe('conceal', () => {
     conceal(pixels, new Uint8Array(4).fill(1), 2, 2);
     expect([...pixels]).toEqual([0, 0, 0, 0]);
   });
+
+  it('bridges a band of missing rows by interpolating down each column', () => {
+    const width = 3;
+    const height = 40;
+    const pixels = Uint32Array.from({ length: width * height }, (_, p) => rgba(Math.floor(p / width) * 5, 0, 0));
+    const missing = new Uint8Array(width * height);
+    for (let p = 10 * width; p < 30 * width; p++) {
+      missing[p] = 1;
+      pixels[p] = 0;
+    }
+    conceal(pixels, missing, width, height);
+    const reds = Array.from({ length: height }, (_, y) => pixels[y * width + 1]! & 0xff);
+    expect(reds.slice(0, 10)).toEqual([0, 5, 10, 15, 20, 25, 30, 35, 40, 45]);
+    // Inside the band: opaque, rising from the row above it to the row below it.
+    for (let y = 10; y < 30; y++) {
+      expect(reds[y]!).toBeGreaterThanOrEqual(reds[y - 1]!);
+      expect(pixels[y * width + 1]! >>> 24).toBe(255);
+    }
+    expect(reds[29]!).toBeLessThanOrEqual(150);
+  });
+
+  it('fills the unsent bottom of an image from the last rows that arrived', () => {
+    const width = 50;
+    const height = 60;
+    const pixels = new Uint32Array(width * height).fill(rgba(10, 20, 30));
+    const missing = new Uint8Array(width * height).fill(1, 20 * width);
+    pixels.fill(0, 20 * width);
+    conceal(pixels, missing, width, height);
+    expect([...pixels].every((v) => v >>> 0 === rgba(10, 20, 30))).toBe(true);
+  });
+
+  it('fills columns with nothing known along their rows', () => {
+    // Only the first and last columns arrived; the middle ones are too wide for neighbour passes.
+    const width = 16;
+    const height = 2;
+    const pixels = new Uint32Array(width * height);
+    const missing = new Uint8Array(width * height).fill(1);
+    for (let y = 0; y < height; y++) {
+      pixels[y * width] = rgba(0, 0, 0);
+      pixels[y * width + width - 1] = rgba(150, 150, 150);
+      missing[y * width] = missing[y * width + width - 1] = 0;
+    }
+    conceal(pixels, missing, width, height);
+    const reds = [...pixels.subarray(0, width)].map((v) => v & 0xff);
+    expect(reds[0]).toBe(0);
+    expect(reds[width - 1]).toBe(150);
+    for (let x = 1; x < width; x++) expect(reds[x]!).toBeGreaterThanOrEqual(reds[x - 1]!);
+    expect(reds[7]! > 0 && reds[8]! < 150).toBe(true);
+    expect([...pixels].every((v) => v >>> 24 === 255)).toBe(true);
+  });
 });
