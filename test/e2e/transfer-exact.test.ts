@@ -16,7 +16,7 @@ const BMPSUITE = new URL('../../../shared/bmpsuite/', import.meta.url);
 it('a BMP Suite file (4-bit palette, odd width) arrives pixel-exact', async ({ task }) => {
   const bmp = new Uint8Array(readFileSync(new URL('g/pal4.bmp', BMPSUITE)));
   const pair = await suite.room();
-  await chooseImage(pair.sender.page, suite.stage.path('pal4.bmp', bmp));
+  expect(await chooseImage(pair.sender.page, suite.stage.path('pal4.bmp', bmp))).toBe('ready');
   await setSendOptions(pair.sender.page, { repair: true });
   await startTransfer(pair);
 
@@ -32,7 +32,7 @@ it('a BMP Suite file (4-bit palette, odd width) arrives pixel-exact', async ({ t
 it('a full-HD photo BMP arrives pixel-exact, and the throughput is shown', async ({ task }) => {
   const bmp = photoBmp('coffee', 1920, 1080);
   const pair = await suite.room();
-  await chooseImage(pair.sender.page, suite.stage.path('coffee-1920x1080.bmp', bmp));
+  expect(await chooseImage(pair.sender.page, suite.stage.path('coffee-1920x1080.bmp', bmp))).toBe('ready');
   await setSendOptions(pair.sender.page, { order: 'rows', repair: true });
   await startTransfer(pair);
 

@@ -35,7 +35,7 @@ async function sendAndWait(pair: AppPair, timeoutMs: number): Promise<string> {
 it('with 20 % simulated loss and repair off, the shown loss matches the missing pixels', async ({ task }) => {
   const bmp = photoBmp('coffee', 600, 400);
   const pair = await suite.room();
-  await chooseImage(pair.sender.page, suite.stage.path('coffee-600x400.bmp', bmp));
+  expect(await chooseImage(pair.sender.page, suite.stage.path('coffee-600x400.bmp', bmp))).toBe('ready');
   await setSendOptions(pair.sender.page, { order: 'rows', lossPct: 20, repair: false });
 
   expect(await sendAndWait(pair, 30_000)).toBe('incomplete');
@@ -53,7 +53,7 @@ it.skipIf(noRealLoss)('with 5 % real packet loss (nftables), repair on ends exac
   const bmp = photoBmp('coffee', 1920, 1080);
   const source = decodeSource(bmp);
   const pair = await suite.room();
-  await chooseImage(pair.sender.page, suite.stage.path('coffee-1920x1080.bmp', bmp));
+  expect(await chooseImage(pair.sender.page, suite.stage.path('coffee-1920x1080.bmp', bmp))).toBe('ready');
 
   // Loss only once connected: the test is about the transfer, not about ICE under loss.
   applyPacketLoss(5);

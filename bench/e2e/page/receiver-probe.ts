@@ -18,7 +18,10 @@ let coarseError = '';
 /**
  * Records when the first Adam7 pass (every 8th pixel of every 8th row: the coarse picture) is
  * complete on the canvas, i.e. equals `expected` (its RGBA, pass order, base64). Reads only the
- * rows still incomplete, once per animation frame, as the app paints per frame.
+ * rows still incomplete, once per animation frame, as the app paints per frame. Checking starts
+ * once the harness's transfer watch has seen this transfer begin and the canvas has the image's
+ * size; the caller makes sure the canvas held a different image before (the bench sends the
+ * 4000×3000 one in between), so nothing stale can pass for the new picture.
  */
 export function watchCoarse(width: number, height: number, expectedBase64: string): void {
   coarseAt = 0;
@@ -28,12 +31,13 @@ export function watchCoarse(width: number, height: number, expectedBase64: strin
   let pending = Array.from({ length: Math.ceil(height / 8) }, (_, row) => row);
   const frame = () => {
     const canvas = byTestId('receive-canvas') as HTMLCanvasElement | null;
-    const context = canvas?.width === width && canvas.height === height ? canvas.getContext('2d') : null;
-    if (canvas && canvas.width === width && canvas.height === height && !context) {
-      coarseError = 'receive-canvas has no 2d context';
-      return;
-    }
-    if (context) {
+    const begun = window.transferWatch.transferTimes().activeAt > 0;
+    if (begun && canvas && canvas.width === width && canvas.height === height) {
+      const context = canvas.getContext('2d');
+      if (!context) {
+        coarseError = 'receive-canvas has no 2d context';
+        return;
+      }
       pending = pending.filter((row) => {
         const data = context.getImageData(0, row * 8, width, 1).data;
         for (let column = 0; column < columns; column++) {

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { createSignalingServer } from '../../../signaling/app.ts';
@@ -115,8 +115,24 @@ export class FileStage {
   }
 }
 
-export async function chooseImage(page: Page, path: string): Promise<void> {
+/**
+ * Hands a file to the "Choose image" picker and waits until the app has read it: its details
+ * panel (`image-details`) or an `error` names the file (an error left from an earlier file does
+ * not count). The app reads files asynchronously; a Send clicked before that would send the
+ * previously chosen image.
+ */
+export async function chooseImage(page: Page, path: string): Promise<'ready' | 'error'> {
   await page.getByLabel('Choose image').setInputFiles(path);
+  const name = basename(path);
+  return waitUntil(
+    async () => {
+      if ((await textOf(page, 'image-details')).includes(name)) return 'ready';
+      const error = page.getByTestId('error');
+      return (await error.isVisible()) && (await textOf(page, 'error')).includes(name) ? 'error' : 'pending';
+    },
+    (state) => state !== 'pending',
+    { timeoutMs: 20_000, what: `the app to read ${name}` },
+  ) as Promise<'ready' | 'error'>;
 }
 
 export interface SendOptions {
