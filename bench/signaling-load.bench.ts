@@ -8,7 +8,7 @@
  *   1. connects N clients;
  *   2. joins: in every pair the first client creates a room and joins, then the second joins
  *      (all pairs at once); join time is emit-to-ack of room:join;
- *   3. signals: every pair, starting at a random moment within SPREAD_MS, runs the handshake a
+ *   3. signals: every pair, starting at a random moment within the scenario's spread, runs the handshake a
  *      browser does: the newcomer sends an offer and trickles CANDIDATES candidates 20 ms apart;
  *      the other answers when the offer arrives and trickles as many back. Relay latency is
  *      sender emit to receiver `signal` event (one clock: same process);
@@ -24,11 +24,29 @@ import { median, printTable } from './measure.ts';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** `npx tsx bench/signaling-load.bench.ts 500 1000` runs other sizes. */
-const CLIENT_COUNTS = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [200, 2_000];
+interface Scenario {
+  clients: number;
+  /** Pairs start their handshakes at random moments within this window. */
+  spreadMs: number;
+}
+/**
+ * 200 and 2,000 clients with handshakes starting at 100 and 1,000 per second, and 2,000 clients at
+ * 100 per second (the 200-client rate, ten times the connections). Other scenarios:
+ * `npx tsx bench/signaling-load.bench.ts 2000@5000 500@1000` (clients@spreadMs).
+ */
+const SCENARIOS: Scenario[] =
+  process.argv.length > 2
+    ? process.argv.slice(2).map((arg) => {
+        const [clients, spreadMs = '1000'] = arg.split('@');
+        return { clients: Number(clients), spreadMs: Number(spreadMs) };
+      })
+    : [
+        { clients: 200, spreadMs: 1_000 },
+        { clients: 2_000, spreadMs: 1_000 },
+        { clients: 2_000, spreadMs: 10_000 },
+      ];
 const CANDIDATES = 8;
 const TRICKLE_INTERVAL_MS = 20;
-const SPREAD_MS = 1_000;
 const DRAIN_MS = 2_000;
 const CONNECT_BATCH = 100;
 const ACK_TIMEOUT_MS = 10_000;
@@ -148,8 +166,13 @@ function sequenceOf(data: SignalData): string | undefined {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function handshake(first: Client, second: Client, firstId: PeerId, secondId: PeerId, send: ReturnType<typeof makeSender>) {
-  await sleep(Math.random() * SPREAD_MS);
+async function handshake(
+  spreadMs: number,
+  [first, second]: readonly [Client, Client],
+  [firstId, secondId]: readonly [PeerId, PeerId],
+  send: ReturnType<typeof makeSender>,
+) {
+  await sleep(Math.random() * spreadMs);
   const trickle = async (client: Client, to: PeerId) => {
     for (let i = 0; i < CANDIDATES; i++) {
       await sleep(TRICKLE_INTERVAL_MS);
@@ -166,7 +189,7 @@ async function handshake(first: Client, second: Client, firstId: PeerId, secondI
   await Promise.all([trickle(second, firstId), answered]);
 }
 
-async function run(clientCount: number) {
+async function run({ clients: clientCount, spreadMs }: Scenario) {
   const { child, url } = await startServer();
   try {
     const idle = await serverStats(url);
@@ -193,7 +216,7 @@ async function run(clientCount: number) {
     const beforeSignals = await serverStats(url);
     const clientCpuBefore = process.cpuUsage();
     const signalStart = performance.now();
-    await Promise.all(pairs.map(([first, second], i) => handshake(first, second, ids[i]![0], ids[i]![1], send)));
+    await Promise.all(pairs.map((pair, i) => handshake(spreadMs, pair, ids[i]!, send)));
     const signalMs = performance.now() - signalStart;
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const busy = await serverStats(url);
@@ -202,6 +225,8 @@ async function run(clientCount: number) {
     for (const client of clients) client.disconnect();
     return {
       clientCount,
+      spreadMs,
+      handshakesPerSecond: pairs.length / (spreadMs / 1000),
       joinP50: percentile(joinTimesMs, 50),
       joinP99: percentile(joinTimesMs, 99),
       relayP50: percentile(stats.latenciesMs, 50),
@@ -225,20 +250,20 @@ async function run(clientCount: number) {
 // Latency depends on what else runs on the machine; say how busy it was.
 console.log(`${cpus().length} cores, load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 const results = [];
-for (const clientCount of CLIENT_COUNTS) results.push(await run(clientCount));
+for (const scenario of SCENARIOS) results.push(await run(scenario));
 console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
 printTable(
-  `Signaling load: N clients in N/2 rooms; offer + answer + ${CANDIDATES} candidates each way per pair, pairs starting within ${SPREAD_MS} ms`,
-  ['N', 'join p50 ms', 'join p99 ms', 'relay p50 ms', 'relay p99 ms', 'signals', 'signals/s', 'lost', 'refused', 'server CPU µs/signal', 'client CPU µs/signal'],
+  `Signaling load: N clients in N/2 rooms; offer + answer + ${CANDIDATES} candidates each way per pair`,
+  ['N', 'handshakes/s', 'join p50 ms', 'join p99 ms', 'relay p50 ms', 'relay p99 ms', 'signals', 'signals/s', 'lost', 'refused', 'server CPU µs/signal', 'client CPU µs/signal'],
   results.map((r) => [
-    r.clientCount, r.joinP50, r.joinP99, r.relayP50, r.relayP99, r.acknowledged, r.signalsPerSecond, r.lost, r.refused, r.serverCpuUs, r.clientCpuUs,
+    r.clientCount, r.handshakesPerSecond, r.joinP50, r.joinP99, r.relayP50, r.relayP99, r.acknowledged, r.signalsPerSecond, r.lost, r.refused, r.serverCpuUs, r.clientCpuUs,
   ]),
 );
 printTable(
   'Signaling server memory (its own /metrics: resident set / JS heap used, MB)',
-  ['N', 'idle RSS', 'idle heap', 'connected RSS', 'connected heap', 'after signals RSS', 'after signals heap'],
-  results.map((r) => [r.clientCount, r.idle.rssMb, r.idle.heapMb, r.connected.rssMb, r.connected.heapMb, r.busy.rssMb, r.busy.heapMb]),
+  ['N', 'handshakes/s', 'idle RSS', 'idle heap', 'connected RSS', 'connected heap', 'after signals RSS', 'after signals heap'],
+  results.map((r) => [r.clientCount, r.handshakesPerSecond, r.idle.rssMb, r.idle.heapMb, r.connected.rssMb, r.connected.heapMb, r.busy.rssMb, r.busy.heapMb]),
 );
 const failed = results.filter((r) => r.lost > 0 || r.refused > 0);
 if (failed.length > 0) {
