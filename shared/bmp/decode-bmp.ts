@@ -94,11 +94,14 @@ function byteShifts(masks: ChannelMasks): [number, number, number, number] | nul
 }
 
 /**
- * 24-bit rows → RGBA words. Each row is first copied (a memcpy) into a scratch row at a 4-byte
- * aligned address, so that four pixels are read as three little-endian words, whatever the
- * file's data offset (54 in most files, which is not a multiple of 4):
+ * 24-bit rows → RGBA words, reading four pixels as three little-endian words:
  *
  *   w0 = B0 G0 R0 B1   w1 = G1 R1 B2 G2   w2 = R2 B3 G3 R3   (bytes, low first)
+ *
+ * Rows are padded to 4 bytes, so every row starts `skew` bytes past a 4-byte boundary of the
+ * underlying buffer (skew 2 for the usual data offset of 54). The words are read through one
+ * aligned Int32Array view and, when skewed, each is joined from two neighbours by shifts. Words
+ * are read only inside `bytes`; pixels whose words would reach past it go byte by byte.
  */
 function bgrRows(
   bytes: Uint8Array,
@@ -108,24 +111,51 @@ function bgrRows(
   rowAt: (y: number) => number,
 ): Int32Array {
   const out = new Int32Array(width * height);
-  const scratch = new Int32Array(Math.ceil(unpadded / 4));
-  const scratchBytes = new Uint8Array(scratch.buffer);
-  const groups = width >> 2;
+  // The lowest stored row: the first one if top-down, the last one if bottom-up.
+  const firstRow = Math.min(rowAt(0), rowAt(height - 1));
+  const skew = (bytes.byteOffset + firstRow) & 3;
+  const viewStart = bytes.byteOffset + firstRow - skew;
+  // The view starts at or after bytes.byteOffset (rows start past the 14 + 12 header bytes) and
+  // ends inside bytes.
+  const words = new Int32Array(bytes.buffer, viewStart, (bytes.byteOffset + bytes.byteLength - viewStart) >> 2);
+  const low = skew * 8;
+  const high = 32 - low;
+  // A skewed group also reads the word after its three.
+  const extraWord = skew === 0 ? 0 : 1;
   for (let y = 0, o = 0; y < height; y++) {
-    const from = rowAt(y);
-    scratchBytes.set(bytes.subarray(from, from + unpadded));
-    for (let g = 0, k = 0; g < groups; g++, k += 3, o += 4) {
-      const w0 = scratch[k]!;
-      const w1 = scratch[k + 1]!;
-      const w2 = scratch[k + 2]!;
-      out[o] = ((w0 >>> 16) & 0xff) | (w0 & 0xff00) | ((w0 & 0xff) << 16) | OPAQUE;
-      out[o + 1] = ((w1 >>> 8) & 0xff) | ((w1 & 0xff) << 8) | ((w0 >>> 24) << 16) | OPAQUE;
-      out[o + 2] = (w2 & 0xff) | ((w1 >>> 24) << 8) | (w1 & 0xff0000) | OPAQUE;
-      out[o + 3] = (w2 >>> 24) | ((w2 >>> 8) & 0xff00) | ((w2 << 8) & 0xff0000) | OPAQUE;
+    const rowStart = rowAt(y);
+    const k0 = (bytes.byteOffset + rowStart - viewStart) >> 2;
+    const groups = Math.max(0, Math.min(width >> 2, Math.floor((words.length - k0 - extraWord) / 3)));
+    let k = k0;
+    if (skew === 0) {
+      for (let g = 0; g < groups; g++, k += 3, o += 4) {
+        const w0 = words[k]!;
+        const w1 = words[k + 1]!;
+        const w2 = words[k + 2]!;
+        out[o] = ((w0 >>> 16) & 0xff) | (w0 & 0xff00) | ((w0 & 0xff) << 16) | OPAQUE;
+        out[o + 1] = ((w1 >>> 8) & 0xff) | ((w1 & 0xff) << 8) | ((w0 >>> 24) << 16) | OPAQUE;
+        out[o + 2] = (w2 & 0xff) | ((w1 >>> 24) << 8) | (w1 & 0xff0000) | OPAQUE;
+        out[o + 3] = (w2 >>> 24) | ((w2 >>> 8) & 0xff00) | ((w2 << 8) & 0xff0000) | OPAQUE;
+      }
+    } else {
+      let next = words[k]!;
+      for (let g = 0; g < groups; g++, k += 3, o += 4) {
+        const a = words[k + 1]!;
+        const b = words[k + 2]!;
+        const c = words[k + 3]!;
+        const w0 = (next >>> low) | (a << high);
+        const w1 = (a >>> low) | (b << high);
+        const w2 = (b >>> low) | (c << high);
+        next = c;
+        out[o] = ((w0 >>> 16) & 0xff) | (w0 & 0xff00) | ((w0 & 0xff) << 16) | OPAQUE;
+        out[o + 1] = ((w1 >>> 8) & 0xff) | ((w1 & 0xff) << 8) | ((w0 >>> 24) << 16) | OPAQUE;
+        out[o + 2] = (w2 & 0xff) | ((w1 >>> 24) << 8) | (w1 & 0xff0000) | OPAQUE;
+        out[o + 3] = (w2 >>> 24) | ((w2 >>> 8) & 0xff00) | ((w2 << 8) & 0xff0000) | OPAQUE;
+      }
     }
-    // The last width mod 4 pixels, byte by byte.
-    for (let s = groups * 12; s < unpadded; s += 3, o++) {
-      out[o] = scratchBytes[s + 2]! | (scratchBytes[s + 1]! << 8) | (scratchBytes[s]! << 16) | OPAQUE;
+    // The pixels after the last whole group, byte by byte.
+    for (let s = rowStart + groups * 12, end = rowStart + unpadded; s < end; s += 3, o++) {
+      out[o] = bytes[s + 2]! | (bytes[s + 1]! << 8) | (bytes[s]! << 16) | OPAQUE;
     }
   }
   return out;

@@ -387,3 +387,38 @@ describe('decode: refusals', () => {
     }
   });
 });
+
+describe('decodeBmp: straight to RGBA', () => {
+  it('reads 24-bit rows at every alignment of the data and of the view, bottom-up and top-down', () => {
+    for (let width = 1; width <= 9; width++) {
+      for (const height of [3, -3]) {
+        const stride = Math.ceil((width * 3) / 4) * 4;
+        const data = Array.from({ length: stride * 3 }, (_, i) => (i * 37 + width) & 0xff);
+        for (let gap = 0; gap < 4; gap++) {
+          const file = buildBmp({ width, height, bitsPerPixel: 24, pixelOffset: 54 + gap, data });
+          for (let shift = 0; shift < 4; shift++) {
+            const backing = new Uint8Array(file.length + shift);
+            backing.set(file, shift);
+            const view = backing.subarray(shift);
+            const expected = readBmp(view).image;
+            // BGR → RGBA by hand, independent of toRgba.
+            const rgba = [...expected.pixels].flatMap((_, i, all) => (i % 3 === 0 ? [all[i + 2]!, all[i + 1]!, all[i]!, 255] : []));
+            expect([...decodeBmp(view).data], `width ${width}, height ${height}, gap ${gap}, shift ${shift}`).toEqual(rgba);
+          }
+        }
+      }
+    }
+  });
+
+  it('reads 8-bit and byte-aligned 32-bit rows through the same palette and masks as readBmp', () => {
+    const file8 = buildBmp({ width: 3, height: 2, bitsPerPixel: 8, palette: [[1, 2, 3], [4, 5, 6]], data: [0, 1, 2, 0, 1, 0, 1, 0] });
+    // Index 2 is past the palette: opaque black.
+    expect([...decodeBmp(file8).data]).toEqual([4, 5, 6, 255, 1, 2, 3, 255, 4, 5, 6, 255, 1, 2, 3, 255, 4, 5, 6, 255, 0, 0, 0, 255]);
+    // ABGR words (alpha in the low byte) through a V5 header.
+    const masks = [0xff000000, 0x00ff0000, 0x0000ff00, 0x000000ff];
+    const file32 = buildBmp({ headerSize: 124, width: 1, height: 1, bitsPerPixel: 32, compression: 3, masks, data: [9, 3, 2, 1] });
+    expect([...decodeBmp(file32).data]).toEqual([1, 2, 3, 9]);
+    const xrgb = buildBmp({ width: 1, height: 1, bitsPerPixel: 32, data: [3, 2, 1, 0] });
+    expect([...decodeBmp(xrgb).data]).toEqual([1, 2, 3, 255]);
+  });
+});
