@@ -1,11 +1,11 @@
 /**
  * Concealment: paints each missing pixel with the mean of its received (or already painted)
  * 4-neighbours, for a few passes, so isolated holes and small clusters take the average of their
- * true neighbours. What is left after that (large holes: the unsent rows of a transfer in
- * progress, a burst of lost packets in rows order) is filled by linear interpolation down each
- * column between the nearest known pixels above and below, then along each row for columns with
- * nothing known at all. The work is proportional to the image, whatever the holes' shape. Works on
- * a display copy; the received data is never touched.
+ * true neighbours. What is left after that (large holes: the unsent part of a transfer in
+ * progress, a burst of lost packets in rows order, the gaps of an interlaced preview) is filled by
+ * linear interpolation: down each column between known pixels, then along each row, then across
+ * rows with nothing known. The work is proportional to the image, whatever the holes' shape.
+ * Works on a display copy; the received data is never touched.
  */
 
 /** Neighbour-mean passes before interpolation takes over: enough for every hole 5 pixels across. */
@@ -79,8 +79,9 @@ export function conceal(rgba: Uint32Array, missing: Uint8Array, width: number, h
     if (filledLength * 8 < pendingLength) break;
   }
   if (pendingLength === 0) return;
-  const lastKnown = interpolateColumns(rgba, known, width, height);
-  interpolateEmptyColumns(rgba, lastKnown, width, height);
+  interpolateColumnGaps(rgba, known, width, height);
+  const rowHasKnown = interpolateRows(rgba, known, width, height);
+  interpolateEmptyRows(rgba, rowHasKnown, width, height);
 }
 
 /** Mixes two RGBA words channel by channel: a + (b − a) × t, t in [0, 1]. */
@@ -95,51 +96,42 @@ function mix(a: number, b: number, t: number): number {
 }
 
 /**
- * Fills unknown pixels down each column from the nearest known ones above and below, copying the
- * nearest one at a column's ends. Scans row by row, remembering each column's last known row, so
- * memory is read in order and only the pixels of gaps are revisited. Returns, per column, its
- * last known row (−1: nothing known in that column).
+ * Fills the gaps of each column that have known pixels both above and below, linearly between
+ * them, and marks them known. Scans row by row, remembering each column's last known row, so
+ * memory is read in order and only gap pixels are revisited. Gaps open at a column's top or
+ * bottom are left to the row pass: the column knows nothing there.
  */
-function interpolateColumns(rgba: Uint32Array, known: Uint8Array, width: number, height: number): Int32Array {
+function interpolateColumnGaps(rgba: Uint32Array, known: Uint8Array, width: number, height: number): void {
   const lastKnown = new Int32Array(width).fill(-1);
   for (let y = 0; y < height; y++) {
     for (let x = 0, p = y * width; x < width; x++, p++) {
       if (!known[p]) continue;
       const above = lastKnown[x]!;
-      if (y - above > 1) {
-        const value = rgba[p]!;
-        if (above < 0) {
-          for (let gy = 0; gy < y; gy++) rgba[gy * width + x] = value;
-        } else {
-          const top = rgba[above * width + x]!;
-          for (let gy = above + 1; gy < y; gy++) rgba[gy * width + x] = mix(top, value, (gy - above) / (y - above));
+      if (above >= 0 && y - above > 1) {
+        const top = rgba[above * width + x]!;
+        const bottom = rgba[p]!;
+        for (let gy = above + 1; gy < y; gy++) {
+          const q = gy * width + x;
+          rgba[q] = mix(top, bottom, (gy - above) / (y - above));
+          known[q] = 1;
         }
       }
       lastKnown[x] = y;
     }
   }
-  // Below each column's last known pixel (the unsent rows of a transfer in progress): copy it
-  // down, in row order.
-  let firstGapRow = height;
-  for (let x = 0; x < width; x++) if (lastKnown[x]! >= 0) firstGapRow = Math.min(firstGapRow, lastKnown[x]! + 1);
-  for (let y = firstGapRow; y < height; y++) {
-    for (let x = 0, p = y * width; x < width; x++, p++) {
-      const above = lastKnown[x]!;
-      if (above >= 0 && y > above) rgba[p] = rgba[above * width + x]!;
-    }
-  }
-  return lastKnown;
 }
 
-/** Columns with nothing known are filled along each row between the nearest filled columns. */
-function interpolateEmptyColumns(rgba: Uint32Array, lastKnown: Int32Array, width: number, height: number): void {
-  const full: number[] = [];
-  for (let x = 0; x < width; x++) if (lastKnown[x]! >= 0) full.push(x);
-  if (full.length === 0 || full.length === width) return;
+/**
+ * Fills each row's unknown pixels between its known ones (copying the nearest at the row's ends).
+ * Returns which rows had any known pixel; the others are left for {@link interpolateEmptyRows}.
+ */
+function interpolateRows(rgba: Uint32Array, known: Uint8Array, width: number, height: number): Uint8Array {
+  const rowHasKnown = new Uint8Array(height);
   for (let y = 0; y < height; y++) {
     const row = y * width;
     let left = -1;
-    for (const x of full) {
+    for (let x = 0; x < width; x++) {
+      if (!known[row + x]) continue;
       if (x - left > 1) {
         const value = rgba[row + x]!;
         if (left < 0) {
@@ -151,7 +143,33 @@ function interpolateEmptyColumns(rgba: Uint32Array, lastKnown: Int32Array, width
       }
       left = x;
     }
+    if (left < 0) continue;
+    rowHasKnown[y] = 1;
     const value = rgba[row + left]!;
     for (let gx = left + 1; gx < width; gx++) rgba[row + gx] = value;
+  }
+  return rowHasKnown;
+}
+
+/**
+ * Rows with nothing known (the unsent rows of a transfer in progress) become a blend of the
+ * nearest filled rows above and below, or a copy of the one there is.
+ */
+function interpolateEmptyRows(rgba: Uint32Array, rowHasKnown: Uint8Array, width: number, height: number): void {
+  let above = -1;
+  for (let y = 0; y <= height; y++) {
+    if (y < height && !rowHasKnown[y]) continue;
+    if (y - above > 1 && (above >= 0 || y < height)) {
+      for (let gy = above + 1; gy < y; gy++) {
+        const to = gy * width;
+        if (above < 0) rgba.copyWithin(to, y * width, y * width + width);
+        else if (y === height) rgba.copyWithin(to, above * width, above * width + width);
+        else {
+          const t = (gy - above) / (y - above);
+          for (let x = 0; x < width; x++) rgba[to + x] = mix(rgba[above * width + x]!, rgba[y * width + x]!, t);
+        }
+      }
+    }
+    above = y;
   }
 }
