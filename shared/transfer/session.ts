@@ -11,6 +11,7 @@ import {
   DEFAULT_MANIFEST_LIMITS,
   MessageType,
   ProtocolError,
+  ProtocolErrorCode,
   decodeControlMessage,
   decodeDataPacket,
   encodeControlMessage,
@@ -129,16 +130,29 @@ export class TransferSession {
         if (this.receivers.has(message.transferId) || this.endedReceivers.has(message.transferId)) return;
         const { type: _type, ...manifest } = message;
         const { now, schedule, control, receiver: receiverOptions } = this.options;
-        const receiver = new Receiver(manifest, {
-          ...receiverOptions,
-          control,
-          now,
-          schedule,
-          onStateChange: (r) => {
-            receiverOptions?.onStateChange?.(r);
-            if (r.state !== 'receiving') this.retire(r);
-          },
-        });
+        let receiver: Receiver;
+        try {
+          receiver = new Receiver(manifest, {
+            ...receiverOptions,
+            control,
+            now,
+            schedule,
+            onStateChange: (r) => {
+              receiverOptions?.onStateChange?.(r);
+              if (r.state !== 'receiving') this.retire(r);
+            },
+          });
+        } catch (error) {
+          // Within the limits but more than this device can allocate right now.
+          if (!(error instanceof RangeError)) throw error;
+          this.counts.refused++;
+          control.send(
+            encodeControlMessage({ type: 'cancel', transferId: manifest.transferId, origin: CancelOrigin.RECEIVER, reason: CancelReason.ERROR }),
+          );
+          throw new ProtocolError(ProtocolErrorCode.LIMIT_EXCEEDED, `cannot allocate ${manifest.width}×${manifest.height}`, {
+            cause: error,
+          });
+        }
         this.receivers.set(message.transferId, receiver);
         this.options.onIncoming?.(receiver);
         this.replayEarly(receiver);

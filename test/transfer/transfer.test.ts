@@ -1,7 +1,8 @@
 /** Whole transfers between two sessions over the seeded in-memory link, in virtual time. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { crc32, type ScanOrderKind } from '../../shared/protocol/index.ts';
+import { crc32, decodeControlMessage, encodeManifest, packetCountFor, type ScanOrderKind } from '../../shared/protocol/index.ts';
+import { TransferSession, VirtualTime } from '../../shared/transfer/index.ts';
 import { rowBytes } from '../../shared/pixels/pixel-format.ts';
 import { nativeImage, randomImage } from './arbitraries.ts';
 import { sameBytes } from './pixels.ts';
@@ -248,6 +249,40 @@ describe('sessions', () => {
     expect(pair.received).toEqual([]);
     expect(pair.bob.stats.refused).toBe(1);
     expect(sender.state).toBe('cancelled');
+  });
+});
+
+describe('allocation', () => {
+  it('refuses, and tells the sender, a manifest within the limits that cannot be allocated', () => {
+    const sent: Uint8Array[] = [];
+    const time = new VirtualTime();
+    const errors: string[] = [];
+    const session = new TransferSession({
+      control: { send: (bytes) => sent.push(bytes) },
+      packets: { send: () => {}, bufferedAmount: 0, onceBufferedAmountLow: () => {} },
+      now: time.now,
+      schedule: time.schedule,
+      limits: { maxPixels: 2 ** 32, maxPackets: 2 ** 20 },
+      onProtocolError: (error) => errors.push(error.code),
+    });
+    const side = 60_000;
+    session.receiveControl(
+      encodeManifest({
+        transferId: 4,
+        fileName: 'huge.bmp',
+        width: side,
+        height: side,
+        format: { kind: 'indexed', bitsPerPixel: 1, palette: new Uint8Array(8) },
+        payloadBytes: 1140,
+        packetCount: packetCountFor(side, side, 1140, 1),
+        scanOrder: { kind: 'rows' },
+        crc32: 0,
+        repairRounds: 0,
+      }),
+    );
+    expect(errors).toEqual(['ERR_PROTOCOL_LIMIT_EXCEEDED']);
+    expect(session.stats.refused).toBe(1);
+    expect(decodeControlMessage(sent[0]!)).toMatchObject({ type: 'cancel', transferId: 4, origin: 1, reason: 2 });
   });
 });
 
