@@ -49,8 +49,9 @@ export class ReceiveDisplay {
     this.#overlayPainter = new CanvasPainter(overlay, width, height);
     this.#concealed = null;
     this.#lossMap = null;
-    // Only a new receiver re-binds; the toggles redraw through their own methods.
-    untrack(() => this.#redrawAll());
+    // A fresh canvas is already clear: painting an empty 24-megapixel buffer would only cost
+    // time. Only a new receiver re-binds; the toggles redraw through their own methods.
+    if (receiver.stats.received > 0) untrack(() => this.#redrawAll());
     const period = Math.min(MAX_REDRAW_MS, Math.max(MIN_REDRAW_MS, (width * height) / 100_000));
     this.#redrawTimer = setInterval(() => this.#onRedrawTick(), period);
     return () => {
@@ -66,9 +67,15 @@ export class ReceiveDisplay {
     if (this.#frame === 0 && this.#painter) this.#frame = requestAnimationFrame(() => this.#paintFrame());
   }
 
-  /** The transfer ended: draw the final picture in every mode. */
+  /** The transfer ended: draw the final picture now, whatever the paint budget says. */
   finished(): void {
-    this.#redrawAll();
+    if (this.conceal || this.lossMap) {
+      this.#redrawAll();
+      return;
+    }
+    const receiver = this.receiver;
+    const rect = receiver?.takeDirtyRect();
+    if (receiver && rect) this.#painter?.paintRect(receiver.rgba, rect);
   }
 
   setShowHoles(on: boolean): void {
