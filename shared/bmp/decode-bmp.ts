@@ -52,12 +52,7 @@ function directRows(bytes: Uint8Array, header: BmpHeader): Uint8ClampedArray | n
   const rowAt = (y: number): number => dataOffset + (topDown ? y : height - 1 - y) * padded;
   if (format.kind === 'bgr') return clamped(bgrRows(bytes, width, height, header.stride!.unpadded, rowAt));
   if (format.kind === 'indexed' && format.bitsPerPixel === 8) {
-    const palette = new Int32Array(paletteWords(format.palette, 8).buffer);
-    const out = new Int32Array(width * height);
-    for (let y = 0, o = 0; y < height; y++) {
-      for (let s = rowAt(y), end = o + width; o < end; o++, s++) out[o] = palette[bytes[s]!]!;
-    }
-    return clamped(out);
+    return clamped(indexedRows(bytes, width, height, new Int32Array(paletteWords(format.palette, 8).buffer), rowAt));
   }
   if (format.kind === 'masked' && format.bitsPerPixel === 32 && header.bitsPerPixel === 32) {
     const shifts = byteShifts(format.masks);
@@ -94,14 +89,70 @@ function byteShifts(masks: ChannelMasks): [number, number, number, number] | nul
 }
 
 /**
+ * An Int32Array view over the words of `bytes` from the lowest stored row on, and the row
+ * starts' `skew` past a 4-byte boundary (rows are padded to 4 bytes, so all rows share it; 2 for
+ * the usual data offset of 54). With a skew, each aligned word of the row is joined from two
+ * neighbours by shifts. The view ends inside `bytes`, so nothing outside it is read.
+ */
+function wordView(bytes: Uint8Array, height: number, rowAt: (y: number) => number): { words: Int32Array; skew: number; start: number } {
+  // The lowest stored row: the first one if top-down, the last one if bottom-up.
+  const firstRow = Math.min(rowAt(0), rowAt(height - 1));
+  const skew = (bytes.byteOffset + firstRow) & 3;
+  const start = bytes.byteOffset + firstRow - skew;
+  // The view starts at or after bytes.byteOffset: rows start past the headers, more than 3 bytes in.
+  const words = new Int32Array(bytes.buffer, start, (bytes.byteOffset + bytes.byteLength - start) >> 2);
+  return { words, skew, start };
+}
+
+/** 8-bit rows → RGBA words through a palette of 256 words, four indices per word read. */
+function indexedRows(
+  bytes: Uint8Array,
+  width: number,
+  height: number,
+  palette: Int32Array,
+  rowAt: (y: number) => number,
+): Int32Array {
+  const out = new Int32Array(width * height);
+  const { words, skew, start } = wordView(bytes, height, rowAt);
+  const low = skew * 8;
+  const high = 32 - low;
+  const extraWord = skew === 0 ? 0 : 1;
+  for (let y = 0, o = 0; y < height; y++) {
+    const rowStart = rowAt(y);
+    let k = (bytes.byteOffset + rowStart - start) >> 2;
+    const groups = Math.max(0, Math.min(width >> 2, words.length - k - extraWord));
+    if (skew === 0) {
+      for (let g = 0; g < groups; g++, k++, o += 4) {
+        const w = words[k]!;
+        out[o] = palette[w & 0xff]!;
+        out[o + 1] = palette[(w >>> 8) & 0xff]!;
+        out[o + 2] = palette[(w >>> 16) & 0xff]!;
+        out[o + 3] = palette[w >>> 24]!;
+      }
+    } else if (groups > 0) {
+      let next = words[k]!;
+      for (let g = 0; g < groups; g++, k++, o += 4) {
+        const after = words[k + 1]!;
+        const w = (next >>> low) | (after << high);
+        next = after;
+        out[o] = palette[w & 0xff]!;
+        out[o + 1] = palette[(w >>> 8) & 0xff]!;
+        out[o + 2] = palette[(w >>> 16) & 0xff]!;
+        out[o + 3] = palette[w >>> 24]!;
+      }
+    }
+    // The pixels after the last whole group, byte by byte.
+    for (let s = rowStart + groups * 4, end = rowStart + width; s < end; s++, o++) out[o] = palette[bytes[s]!]!;
+  }
+  return out;
+}
+
+/**
  * 24-bit rows → RGBA words, reading four pixels as three little-endian words:
  *
  *   w0 = B0 G0 R0 B1   w1 = G1 R1 B2 G2   w2 = R2 B3 G3 R3   (bytes, low first)
  *
- * Rows are padded to 4 bytes, so every row starts `skew` bytes past a 4-byte boundary of the
- * underlying buffer (skew 2 for the usual data offset of 54). The words are read through one
- * aligned Int32Array view and, when skewed, each is joined from two neighbours by shifts. Words
- * are read only inside `bytes`; pixels whose words would reach past it go byte by byte.
+ * through {@link wordView}; pixels whose words would reach past the end of `bytes` go byte by byte.
  */
 function bgrRows(
   bytes: Uint8Array,
@@ -111,13 +162,7 @@ function bgrRows(
   rowAt: (y: number) => number,
 ): Int32Array {
   const out = new Int32Array(width * height);
-  // The lowest stored row: the first one if top-down, the last one if bottom-up.
-  const firstRow = Math.min(rowAt(0), rowAt(height - 1));
-  const skew = (bytes.byteOffset + firstRow) & 3;
-  const viewStart = bytes.byteOffset + firstRow - skew;
-  // The view starts at or after bytes.byteOffset (rows start past the 14 + 12 header bytes) and
-  // ends inside bytes.
-  const words = new Int32Array(bytes.buffer, viewStart, (bytes.byteOffset + bytes.byteLength - viewStart) >> 2);
+  const { words, skew, start: viewStart } = wordView(bytes, height, rowAt);
   const low = skew * 8;
   const high = 32 - low;
   // A skewed group also reads the word after its three.
@@ -137,7 +182,7 @@ function bgrRows(
         out[o + 2] = (w2 & 0xff) | ((w1 >>> 24) << 8) | (w1 & 0xff0000) | OPAQUE;
         out[o + 3] = (w2 >>> 24) | ((w2 >>> 8) & 0xff00) | ((w2 << 8) & 0xff0000) | OPAQUE;
       }
-    } else {
+    } else if (groups > 0) {
       let next = words[k]!;
       for (let g = 0; g < groups; g++, k += 3, o += 4) {
         const a = words[k + 1]!;

@@ -410,6 +410,26 @@ describe('decodeBmp: straight to RGBA', () => {
     }
   });
 
+  it('reads 8-bit rows at every alignment of the data and of the view, bottom-up and top-down', () => {
+    const palette = Array.from({ length: 256 }, (_, i) => [i, 255 - i, i ^ 0x55] as const);
+    for (let width = 1; width <= 9; width++) {
+      for (const height of [3, -3]) {
+        const stride = Math.ceil(width / 4) * 4;
+        const data = Array.from({ length: stride * 3 }, (_, i) => (i * 37 + width) & 0xff);
+        for (let gap = 0; gap < 4; gap++) {
+          const file = buildBmp({ width, height, bitsPerPixel: 8, palette, pixelOffset: 54 + 1024 + gap, data });
+          for (let shift = 0; shift < 4; shift++) {
+            const backing = new Uint8Array(file.length + shift);
+            backing.set(file, shift);
+            const view = backing.subarray(shift);
+            const rgba = [...readBmp(view).image.pixels].flatMap((index) => [...palette[index]!, 255]);
+            expect([...decodeBmp(view).data], `width ${width}, height ${height}, gap ${gap}, shift ${shift}`).toEqual(rgba);
+          }
+        }
+      }
+    }
+  });
+
   it('reads 8-bit and byte-aligned 32-bit rows through the same palette and masks as readBmp', () => {
     const file8 = buildBmp({ width: 3, height: 2, bitsPerPixel: 8, palette: [[1, 2, 3], [4, 5, 6]], data: [0, 1, 2, 0, 1, 0, 1, 0] });
     // Index 2 is past the palette: opaque black.
