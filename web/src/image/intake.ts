@@ -37,8 +37,9 @@ export class IntakeError extends Error {
 export async function readImageFile(file: File): Promise<PickedImage> {
   if (file.size === 0) throw new IntakeError('EMPTY', `“${file.name}” is empty.`);
   if (file.size > MAX_FILE_BYTES) throw new IntakeError('TOO_LARGE', `“${file.name}” is larger than 512 MB.`);
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  if (bytes[0] === 0x42 && bytes[1] === 0x4d) return readBmpFile(file.name, bytes);
+  // Only a BMP is read into memory here; the browser decodes other formats from the file itself.
+  const magic = new Uint8Array(await file.slice(0, 2).arrayBuffer());
+  if (magic[0] === 0x42 && magic[1] === 0x4d) return readBmpFile(file.name, new Uint8Array(await file.arrayBuffer()));
   return decodeInBrowser(file);
 }
 
