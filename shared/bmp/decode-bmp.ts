@@ -3,15 +3,16 @@
  * `Uint8ClampedArray` so that it drops into `ImageData`.
  *
  * The common uncompressed formats (24-bit, 8-bit and 32-bit with byte-aligned masks) are
- * converted straight from the file's rows, without an intermediate NativeImage, writing whole
- * RGBA words through a Uint32Array view (bench/bmp-decode.bench.ts measures why). Everything
- * else goes through {@link readBmp} and {@link toRgba}.
+ * converted straight from the file's rows, without an intermediate NativeImage, reading and
+ * writing whole words through Int32Array views (bench/bmp-codec.bench.ts measures it against
+ * the floor of filling an RGBA buffer). Everything else goes through {@link readPixels} and
+ * {@link toRgba}.
  */
 import { maskLayout } from '../pixels/channel-mask.ts';
 import type { ChannelMasks, RgbaImage } from '../pixels/pixel-format.ts';
 import { paletteWords, toRgba } from '../pixels/to-rgba.ts';
 import { readHeader, type BmpHeader, type BmpReadOptions } from './headers.ts';
-import { readBmp } from './read-bmp.ts';
+import { readPixels } from './read-bmp.ts';
 
 export interface DecodedBmp extends RgbaImage {
   readonly data: Uint8ClampedArray;
@@ -20,7 +21,7 @@ export interface DecodedBmp extends RgbaImage {
 }
 
 /**
- * Words written through a Uint32Array land in memory in the host's byte order; the fast paths
+ * Words written through an Int32Array land in memory in the host's byte order; the fast paths
  * build little-endian words (red in the low byte), so they run only on little-endian hosts,
  * which is every host Pixeldrop runs on. Others take the DataView path in toRgba.
  */
@@ -40,7 +41,7 @@ export function decodeBmp(bytes: Uint8Array, options?: BmpReadOptions): DecodedB
     const direct = directRows(bytes, header);
     if (direct) return { width, height, data: direct, partial: false };
   }
-  const { image, partial } = readBmp(bytes, options);
+  const { image, partial } = readPixels(bytes, header);
   const rgba = toRgba(image);
   return { width, height, data: new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.byteLength), partial };
 }

@@ -25,7 +25,11 @@ export interface BmpFile {
  * its own bytes. Throws {@link BmpError} for anything it cannot read, and nothing else.
  */
 export function readBmp(bytes: Uint8Array, options?: BmpReadOptions): BmpFile {
-  const header = readHeader(bytes, options);
+  return readPixels(bytes, readHeader(bytes, options));
+}
+
+/** The pixels of a file whose header {@link readHeader} has read and checked. */
+export function readPixels(bytes: Uint8Array, header: BmpHeader): BmpFile {
   const { width, height, format, dataOffset } = header;
   const data = bytes.subarray(dataOffset);
   switch (header.storage) {
