@@ -22,12 +22,16 @@ export interface LinkListener {
 }
 
 const RETRY_MS = 1_500;
+/** Connecting longer than this usually means no usable network path: the page says what to check. */
+const SLOW_CONNECT_MS = 15_000;
 /** After a hiccup our old socket may still hold a seat in the room until the server notices. */
 const REJOIN_ATTEMPTS = 20;
 
 export class RoomSession {
   status = $state<PeerStatus>('joining');
   failure = $state<SignalingFailure | 'CONNECTION_FAILED' | null>(null);
+  /** Still connecting after {@link SLOW_CONNECT_MS}. */
+  slow = $state(false);
   readonly info = new LinkInfo();
 
   readonly #roomId: string;
@@ -40,6 +44,7 @@ export class RoomSession {
   #joinedOnce = false;
   #rejoinAttempts = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #slowTimer: ReturnType<typeof setTimeout> | undefined;
   #disposed = false;
 
   readonly #onPageHide = (): void => this.dispose();
@@ -62,6 +67,7 @@ export class RoomSession {
     this.#disposed = true;
     window.removeEventListener('pagehide', this.#onPageHide);
     clearTimeout(this.#retryTimer);
+    clearTimeout(this.#slowTimer);
     this.#dropLink();
     this.#signaling.close();
   }
@@ -94,7 +100,7 @@ export class RoomSession {
     }
     if (this.#link?.open) return;
     this.failure = code;
-    this.status = code === 'ROOM_FULL' ? 'full' : 'failed';
+    this.#setStatus(code === 'ROOM_FULL' ? 'full' : 'failed');
   }
 
   #connect(remoteId: PeerId, initiator: boolean): void {
@@ -125,7 +131,7 @@ export class RoomSession {
   #onLinkOpen(link: PeerLink): void {
     if (link !== this.#link) return;
     this.failure = null;
-    this.status = 'connected';
+    this.#setStatus('connected');
     if (link.connection) this.info.start(link.connection);
     this.#listener.onLinkOpen(link);
   }
@@ -194,6 +200,14 @@ export class RoomSession {
   }
 
   #setStatus(status: PeerStatus): void {
-    if (!this.#disposed) this.status = status;
+    if (this.#disposed) return;
+    if (status !== 'connecting') {
+      clearTimeout(this.#slowTimer);
+      this.#slowTimer = undefined;
+      this.slow = false;
+    } else if (this.#slowTimer === undefined) {
+      this.#slowTimer = setTimeout(() => (this.slow = true), SLOW_CONNECT_MS);
+    }
+    this.status = status;
   }
 }
