@@ -16,8 +16,8 @@ export class PacketGeometry {
   readonly packetCount: number;
   readonly order: PixelOrder;
   /**
-   * Raster order over rows with no padding bits: packet s is native bytes
-   * [s × payloadBytes, …) verbatim, so packing and placing are single copies.
+   * Raster order over rows with no padding bits: packet s is the native bytes from
+   * s × pixelsPerPacket × bpp / 8 on, verbatim, so packing and placing are single copies.
    */
   readonly bulk: boolean;
 

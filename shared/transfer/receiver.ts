@@ -190,11 +190,10 @@ export class Receiver {
       this.dirty.addSpan(first, first + g.pixelsIn(sequence) - 1, g.width);
       return;
     }
-    const positions = placed;
     let low = Infinity;
     let high = -Infinity;
-    for (let i = 0; i < positions.length; i++) {
-      const p = positions[i]!;
+    for (let i = 0; i < placed.length; i++) {
+      const p = placed[i]!;
       if (p < low) low = p;
       if (p > high) high = p;
     }
