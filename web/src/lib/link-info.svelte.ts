@@ -14,7 +14,7 @@ export class LinkInfo {
   start(pc: RTCPeerConnection): void {
     this.stop();
     const generation = this.#generation;
-    void this.#deriveCode(pc, generation);
+    this.code = codeOf(pc);
     void this.#poll(pc, generation);
     this.#timer = setInterval(() => void this.#poll(pc, generation), POLL_MS);
   }
@@ -28,15 +28,20 @@ export class LinkInfo {
 
   async #poll(pc: RTCPeerConnection, generation: number): Promise<void> {
     if (pc.connectionState === 'closed') return;
-    const path = linkPathFromStats(await pc.getStats());
+    let report: RTCStatsReport;
+    try {
+      report = await pc.getStats();
+    } catch {
+      // The connection closed between the check and the call; the next start() polls afresh.
+      return;
+    }
+    const path = linkPathFromStats(report);
     if (path && generation === this.#generation) this.path = path;
   }
+}
 
-  async #deriveCode(pc: RTCPeerConnection, generation: number): Promise<void> {
-    const local = sdpFingerprint(pc.localDescription?.sdp ?? '');
-    const remote = sdpFingerprint(pc.remoteDescription?.sdp ?? '');
-    if (!local || !remote) return;
-    const code = await verificationCode(local, remote);
-    if (generation === this.#generation) this.code = code;
-  }
+function codeOf(pc: RTCPeerConnection): string | null {
+  const local = sdpFingerprint(pc.localDescription?.sdp ?? '');
+  const remote = sdpFingerprint(pc.remoteDescription?.sdp ?? '');
+  return local && remote ? verificationCode(local, remote) : null;
 }

@@ -5,6 +5,7 @@
  * swap both to sit in the middle, but then each browser sees a different pair of
  * fingerprints, so the codes the two people read differ.
  */
+import { sha256 } from './sha256.ts';
 
 /** The `a=fingerprint:` value of an SDP (e.g. `sha-256 AB:CD:…`), normalised; null if absent. */
 export function sdpFingerprint(sdp: string): string | null {
@@ -16,10 +17,10 @@ export function sdpFingerprint(sdp: string): string | null {
  * Six digits shown as `123 456`, the same on both sides: the two fingerprints are sorted
  * before hashing, so which side is local does not matter.
  */
-export async function verificationCode(fingerprintA: string, fingerprintB: string): Promise<string> {
+export function verificationCode(fingerprintA: string, fingerprintB: string): string {
   const joined = [fingerprintA, fingerprintB].sort().join('\n');
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(joined));
-  const value = new DataView(digest).getUint32(0) % 1_000_000;
+  const digest = sha256(new TextEncoder().encode(joined));
+  const value = new DataView(digest.buffer).getUint32(0) % 1_000_000;
   const digits = value.toString().padStart(6, '0');
   return `${digits.slice(0, 3)} ${digits.slice(3)}`;
 }
