@@ -37,6 +37,8 @@ it('with 20 % simulated loss and repair off, the shown loss matches the missing 
   const pair = await suite.room();
   expect(await chooseImage(pair.sender.page, suite.stage.path('coffee-600x400.bmp', bmp))).toBe('ready');
   await setSendOptions(pair.sender.page, { order: 'rows', lossPct: 20, repair: false });
+  // The receiver's page shows its own (untouched) options; this shows the ones that were sent with.
+  await saveScreenshot(pair.sender.page, task.name, 'sender-options');
 
   expect(await sendAndWait(pair, 30_000)).toBe('incomplete');
   await saveScreenshot(pair.receiver.page, task.name, 'receiver-incomplete');
@@ -67,6 +69,7 @@ it.skipIf(noRealLoss)('with 5 % real packet loss (nftables), repair on ends exac
     expect(exact.differing).toBe(0);
 
     await setSendOptions(pair.sender.page, { order: 'rows', repair: false });
+    await saveScreenshot(pair.sender.page, task.name, 'repair-off-sender-options');
     expect(await sendAndWait(pair, 90_000)).toBe('incomplete');
     await saveScreenshot(pair.receiver.page, task.name, 'repair-off-receiver');
     const lossy = await readStats(pair.receiver.page);
