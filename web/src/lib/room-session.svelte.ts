@@ -24,8 +24,11 @@ export interface LinkListener {
 const RETRY_MS = 1_500;
 /** Connecting longer than this usually means no usable network path: the page says what to check. */
 const SLOW_CONNECT_MS = 15_000;
-/** After a hiccup our old socket may still hold a seat in the room until the server notices. */
-const REJOIN_ATTEMPTS = 20;
+/**
+ * After a hiccup our old socket may still hold a seat in the room until the server notices,
+ * which socket.io's heartbeat (25 s interval + 20 s timeout) can take up to 45 s to do.
+ */
+const REJOIN_ATTEMPTS = 40;
 
 export class RoomSession {
   status = $state<PeerStatus>('joining');
@@ -78,6 +81,7 @@ export class RoomSession {
       if (this.#disposed) return;
       this.#joinedOnce = true;
       this.#rejoinAttempts = 0;
+      this.failure = null;
       this.#iceServers = joined.iceServers;
       const other = joined.peers[0];
       if (this.#link?.open) {
