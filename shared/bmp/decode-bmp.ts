@@ -9,6 +9,7 @@
  * {@link toRgba}.
  */
 import { maskLayout } from '../pixels/channel-mask.ts';
+import { LITTLE_ENDIAN } from '../pixels/little-endian.ts';
 import type { ChannelMasks, RgbaImage } from '../pixels/pixel-format.ts';
 import { paletteWords, toRgba } from '../pixels/to-rgba.ts';
 import { readHeader, type BmpHeader, type BmpReadOptions } from './headers.ts';
@@ -20,13 +21,6 @@ export interface DecodedBmp extends RgbaImage {
   readonly partial: boolean;
 }
 
-/**
- * Words written through an Int32Array land in memory in the host's byte order; the fast paths
- * build little-endian words (red in the low byte), so they run only on little-endian hosts,
- * which is every host Pixeldrop runs on. Others take the DataView path in toRgba.
- */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
 /** Alpha 255 in the high byte, as an int32 so that words stay small integers in V8. */
 const OPAQUE = 0xff000000 | 0;
 
@@ -37,6 +31,7 @@ const OPAQUE = 0xff000000 | 0;
 export function decodeBmp(bytes: Uint8Array, options?: BmpReadOptions): DecodedBmp {
   const header = readHeader(bytes, options);
   const { width, height } = header;
+  // The direct paths read and write little-endian words; other hosts take toRgba's DataView path.
   if (LITTLE_ENDIAN && header.storage === 'rows') {
     const direct = directRows(bytes, header);
     if (direct) return { width, height, data: direct, partial: false };

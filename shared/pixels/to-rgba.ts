@@ -6,6 +6,7 @@
  * paints pixels as they arrive), {@link toRgba} a whole image.
  */
 import { maskLayout } from './channel-mask.ts';
+import { LITTLE_ENDIAN } from './little-endian.ts';
 import { rowBytes, type ChannelMasks, type NativeImage, type PixelFormat } from './pixel-format.ts';
 
 /**
@@ -17,8 +18,6 @@ import { rowBytes, type ChannelMasks, type NativeImage, type PixelFormat } from 
 export type RgbaMapper = (raw: number) => number;
 
 const OPAQUE_BLACK = 0xff000000;
-/** Uint32Array words are in the host's byte order; the word-wide path needs red in the low byte. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 export function createRgbaMapper(format: PixelFormat): RgbaMapper {
   switch (format.kind) {

@@ -11,8 +11,6 @@ export interface RgbaImage {
   readonly rgba: Uint8Array;
   /** True when the PNG has an alpha channel, a palette with transparency, or a transparent colour key. */
   readonly hasAlpha: boolean;
-  /** True when the PNG has 16-bit samples, which can round differently by one step. */
-  readonly wide: boolean;
 }
 
 export function readPngAsRgba(path: string): RgbaImage {
@@ -27,7 +25,7 @@ export function readPngAsRgba(path: string): RgbaImage {
       for (let c = 0; c < 3; c++) rgba[p * 4 + c] = rgb[p * entrySize + c]!;
       rgba[p * 4 + 3] = entrySize === 4 ? rgb[p * entrySize + 3]! : 255;
     }
-    return { width, height, rgba, hasAlpha: entrySize === 4, wide: false };
+    return { width, height, rgba, hasAlpha: entrySize === 4 };
   }
   const channels = png.channels;
   const max = 2 ** depth - 1;
@@ -62,7 +60,7 @@ export function readPngAsRgba(path: string): RgbaImage {
       if (keyed) rgba[o + 3] = 0;
     }
   }
-  return { width, height, rgba, hasAlpha: channels === 2 || channels === 4 || key !== undefined, wide: depth === 16 };
+  return { width, height, rgba, hasAlpha: channels === 2 || channels === 4 || key !== undefined };
 }
 
 /**
