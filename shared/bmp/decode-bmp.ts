@@ -12,8 +12,19 @@ import { maskLayout } from '../pixels/channel-mask.ts';
 import { LITTLE_ENDIAN } from '../pixels/little-endian.ts';
 import type { ChannelMasks, RgbaImage } from '../pixels/pixel-format.ts';
 import { paletteWords, toRgba } from '../pixels/to-rgba.ts';
+import { BmpError, BmpErrorCode } from './errors.ts';
 import { readHeader, type BmpHeader, type BmpReadOptions } from './headers.ts';
 import { readPixels } from './read-bmp.ts';
+
+export interface DecodeBmpOptions extends BmpReadOptions {
+  /**
+   * Write the pixels into this buffer (width × height × 4 bytes, e.g. an `ImageData`'s data that
+   * is painted again and again) instead of a new one. Filling fresh memory costs as much as the
+   * whole conversion of a 24-bit image (bench/bmp-codec.bench.ts), so reuse pays where it is
+   * possible. Checked against the header before any pixel is written.
+   */
+  readonly into?: Uint8ClampedArray;
+}
 
 export interface DecodedBmp extends RgbaImage {
   readonly data: Uint8ClampedArray;
@@ -28,37 +39,54 @@ const OPAQUE = 0xff000000 | 0;
  * Decodes a BMP file to RGBA. Accepts any `Uint8Array` view (a Node `Buffer` included). Throws
  * {@link BmpError} for anything it cannot decode, and nothing else.
  */
-export function decodeBmp(bytes: Uint8Array, options?: BmpReadOptions): DecodedBmp {
+export function decodeBmp(bytes: Uint8Array, options: DecodeBmpOptions = {}): DecodedBmp {
   const header = readHeader(bytes, options);
   const { width, height } = header;
+  const { into } = options;
+  if (into && into.length !== width * height * 4) {
+    throw new BmpError(
+      BmpErrorCode.BAD_OUTPUT,
+      `the output buffer has ${into.length} bytes; ${width}×${height} RGBA needs ${width * height * 4}`,
+    );
+  }
   // The direct paths read and write little-endian words; other hosts take toRgba's DataView path.
-  if (LITTLE_ENDIAN && header.storage === 'rows') {
-    const direct = directRows(bytes, header);
-    if (direct) return { width, height, data: direct, partial: false };
+  const convert = LITTLE_ENDIAN && header.storage === 'rows' ? directConverter(header) : null;
+  if (convert) {
+    // Words go straight into `into` when it is 4-byte aligned, which an ImageData's always is.
+    const aligned = into && into.byteOffset % 4 === 0;
+    const out = aligned ? new Int32Array(into.buffer, into.byteOffset, width * height) : new Int32Array(width * height);
+    convert(bytes, out);
+    if (into && !aligned) into.set(new Uint8ClampedArray(out.buffer));
+    return { width, height, data: into ?? new Uint8ClampedArray(out.buffer), partial: false };
   }
   const { image, partial } = readPixels(bytes, header);
   const rgba = toRgba(image);
-  return { width, height, data: new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.byteLength), partial };
+  if (into) into.set(rgba);
+  return { width, height, data: into ?? new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.byteLength), partial };
 }
 
-/** RGBA straight from the stored rows for the formats that have a direct path; null for others. */
-function directRows(bytes: Uint8Array, header: BmpHeader): Uint8ClampedArray | null {
+/**
+ * A function writing RGBA words straight from the stored rows into its `out`, for the formats
+ * that have a direct path; null for others.
+ */
+function directConverter(header: BmpHeader): ((bytes: Uint8Array, out: Int32Array) => void) | null {
   const { width, height, topDown, format, dataOffset } = header;
-  const { padded } = header.stride!;
+  const { padded, unpadded } = header.stride!;
   const rowAt = (y: number): number => dataOffset + (topDown ? y : height - 1 - y) * padded;
-  if (format.kind === 'bgr') return clamped(bgrRows(bytes, width, height, header.stride!.unpadded, rowAt));
+  if (format.kind === 'bgr') return (bytes, out) => bgrRows(bytes, width, height, unpadded, rowAt, out);
   if (format.kind === 'indexed' && format.bitsPerPixel === 8) {
-    return clamped(indexedRows(bytes, width, height, new Int32Array(paletteWords(format.palette, 8).buffer), rowAt));
+    const palette = new Int32Array(paletteWords(format.palette, 8).buffer);
+    return (bytes, out) => indexedRows(bytes, width, height, palette, rowAt, out);
   }
-  if (format.kind === 'masked' && format.bitsPerPixel === 32 && header.bitsPerPixel === 32) {
-    const shifts = byteShifts(format.masks);
-    if (!shifts) return null;
-    const [r, g, b, a] = shifts;
-    // An absent alpha channel is opaque: OR in 255 (the shift then reads a zero byte).
-    const alphaFill = a < 0 ? OPAQUE : 0;
-    const alphaShift = a < 0 ? 0 : a;
-    const alphaMask = a < 0 ? 0 : 0xff;
-    const out = new Int32Array(width * height);
+  if (format.kind !== 'masked' || header.bitsPerPixel !== 32) return null;
+  const shifts = byteShifts(format.masks);
+  if (!shifts) return null;
+  const [r, g, b, a] = shifts;
+  // An absent alpha channel is opaque: OR in 255 (the shift then reads a zero byte).
+  const alphaFill = a < 0 ? OPAQUE : 0;
+  const alphaShift = a < 0 ? 0 : a;
+  const alphaMask = a < 0 ? 0 : 0xff;
+  return (bytes, out) => {
     for (let y = 0, o = 0; y < height; y++) {
       for (let s = rowAt(y), end = o + width; o < end; o++, s += 4) {
         const word = bytes[s]! | (bytes[s + 1]! << 8) | (bytes[s + 2]! << 16) | (bytes[s + 3]! << 24);
@@ -69,9 +97,7 @@ function directRows(bytes: Uint8Array, header: BmpHeader): Uint8ClampedArray | n
           ((((word >>> alphaShift) & alphaMask) << 24) | alphaFill);
       }
     }
-    return clamped(out);
-  }
-  return null;
+  };
 }
 
 /** Bit shift of each channel when every mask is a whole byte (alpha may be absent: -1); else null. */
@@ -107,8 +133,8 @@ function indexedRows(
   height: number,
   palette: Int32Array,
   rowAt: (y: number) => number,
-): Int32Array {
-  const out = new Int32Array(width * height);
+  out: Int32Array,
+): void {
   const { words, skew, start } = wordView(bytes, height, rowAt);
   const low = skew * 8;
   const high = 32 - low;
@@ -140,7 +166,6 @@ function indexedRows(
     // The pixels after the last whole group, byte by byte.
     for (let s = rowStart + groups * 4, end = rowStart + width; s < end; s++, o++) out[o] = palette[bytes[s]!]!;
   }
-  return out;
 }
 
 /**
@@ -156,8 +181,8 @@ function bgrRows(
   height: number,
   unpadded: number,
   rowAt: (y: number) => number,
-): Int32Array {
-  const out = new Int32Array(width * height);
+  out: Int32Array,
+): void {
   const { words, skew, start: viewStart } = wordView(bytes, height, rowAt);
   const low = skew * 8;
   const high = 32 - low;
@@ -199,9 +224,4 @@ function bgrRows(
       out[o] = bytes[s + 2]! | (bytes[s + 1]! << 8) | (bytes[s]! << 16) | OPAQUE;
     }
   }
-  return out;
-}
-
-function clamped(words: Int32Array): Uint8ClampedArray {
-  return new Uint8ClampedArray(words.buffer, words.byteOffset, words.byteLength);
 }

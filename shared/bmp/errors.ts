@@ -21,6 +21,8 @@ export const BmpErrorCode = {
   UNSUPPORTED: 'ERR_BMP_UNSUPPORTED',
   /** The image is larger than the caller's limits allow; refused before allocating it. */
   TOO_LARGE: 'ERR_BMP_TOO_LARGE',
+  /** decodeBmp()'s `into` buffer does not have width × height × 4 bytes. */
+  BAD_OUTPUT: 'ERR_BMP_BAD_OUTPUT',
   /** encodeBmp() was given an image that is inconsistent or does not fit the requested format. */
   INVALID_IMAGE: 'ERR_BMP_INVALID_IMAGE',
 } as const;

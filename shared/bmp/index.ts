@@ -1,5 +1,5 @@
 /** The BMP codec's one public surface. */
-export { decodeBmp, type DecodedBmp } from './decode-bmp.ts';
+export { decodeBmp, type DecodeBmpOptions, type DecodedBmp } from './decode-bmp.ts';
 export { encodeBmp, type BmpEncodeFormat, type BmpEncodeOptions } from './encode-bmp.ts';
 export { BmpError, BmpErrorCode } from './errors.ts';
 export {

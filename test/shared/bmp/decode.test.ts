@@ -442,3 +442,28 @@ describe('decodeBmp: straight to RGBA', () => {
     expect([...decodeBmp(xrgb).data]).toEqual([1, 2, 3, 255]);
   });
 });
+
+describe('decodeBmp into a caller buffer', () => {
+  const files = {
+    '24-bit (direct path)': buildBmp({ width: 3, height: 2, bitsPerPixel: 24, data: Array.from({ length: 24 }, (_, i) => i * 9) }),
+    '1-bit (through readBmp)': buildBmp({ width: 5, height: 3, bitsPerPixel: 1, palette: BLACK_WHITE, data: storeRows(smiley, 1) }),
+  };
+  for (const [what, file] of Object.entries(files)) {
+    it(`writes ${what} into the buffer it is given, aligned or not`, () => {
+      const expected = decodeBmp(file);
+      for (const shift of [0, 1]) {
+        const backing = new Uint8ClampedArray(expected.data.length + shift).fill(7);
+        const into = backing.subarray(shift);
+        const decoded = decodeBmp(file, { into });
+        expect(decoded.data).toBe(into);
+        expect([...into]).toEqual([...expected.data]);
+      }
+    });
+  }
+
+  it('refuses a buffer of the wrong size with ERR_BMP_BAD_OUTPUT, writing nothing', () => {
+    const into = new Uint8ClampedArray(4).fill(7);
+    expect(codeOf(() => decodeBmp(files['24-bit (direct path)'], { into }))).toBe(BmpErrorCode.BAD_OUTPUT);
+    expect([...into]).toEqual([7, 7, 7, 7]);
+  });
+});
