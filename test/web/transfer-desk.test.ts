@@ -24,10 +24,10 @@ function pair() {
   return { alice, bob };
 }
 
-// 64×48 gradient, 24-bit
+// 200×120 gradient, 24-bit: 63 packets, so 30 % loss drops some (the seed is random; P(none) < 1e-9)
 function gradient(): NativeImage {
-  const width = 64;
-  const height = 48;
+  const width = 200;
+  const height = 120;
   const pixels = new Uint8Array(width * height * 3);
   for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 7) & 0xff;
   return { width, height, format: { kind: 'bgr', bitsPerPixel: 24 }, pixels };
@@ -42,14 +42,14 @@ describe('TransferDesk', () => {
   it('shows the same finished transfer on both sides, with the simulated loss repaired', async () => {
     const { alice, bob } = pair();
     const options = new SendOptions();
-    options.lossPercent = 20;
+    options.lossPercent = 30;
     const image = gradient();
     alice.send(image, 'gradient.bmp', options);
     expect(alice.sending).toBe(true);
     await until(() => bob.current?.phase === 'complete' && alice.current?.phase === 'complete');
     const sent = alice.current!;
     const received = bob.current!;
-    expect(received).toMatchObject({ direction: 'incoming', fileName: 'gradient.bmp', width: 64, height: 48 });
+    expect(received).toMatchObject({ direction: 'incoming', fileName: 'gradient.bmp', width: 200, height: 120 });
     expect(sent.direction).toBe('outgoing');
     expect(received.stats.received).toBe(received.stats.expected);
     expect(received.stats.lostBySimulation).toBeGreaterThan(0);
