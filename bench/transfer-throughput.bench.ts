@@ -8,6 +8,8 @@
  * transfer is measured on its own row. Each run gets a fresh receiver, allocated before timing;
  * "first touch" rows include the page faults of writing its 84 MB (native + RGBA) for the first
  * time, which a browser pays spread over the transfer; "mapped" rows touch the pages before timing.
+ * Wall and CPU time are both reported: on a machine shared with browser tests, wall time swings
+ * by 2× from run to run while the process's own CPU time stays put.
  */
 import { crc32, decodeDataPacket, type Manifest } from '../shared/protocol/index.ts';
 import type { NativeImage } from '../shared/pixels/pixel-format.ts';
@@ -15,12 +17,12 @@ import { PacketGeometry } from '../shared/transfer/packet-geometry.ts';
 import { Packetizer } from '../shared/transfer/packetizer.ts';
 import { Receiver, VirtualTime } from '../shared/transfer/index.ts';
 import { chooseScatterOrder } from '../shared/transfer/scan-order.ts';
-import { mbPerSecond, median, medianMs, printTable } from './measure.ts';
+import { mbPerSecond, median, printTable } from './measure.ts';
 
 const WIDTH = 4000;
 const HEIGHT = 3000;
 const PAYLOAD = 1140;
-const RUNS = 7;
+const RUNS = 11;
 
 function photoLikeImage(): NativeImage {
   // Smooth gradients with texture: content does not change the engine's work, only realism.
@@ -54,20 +56,34 @@ function manifestFor(order: Manifest['scanOrder']): Manifest {
   };
 }
 
-/** Median milliseconds of `work`, with `setup` (untimed) before each run. */
-function timed<T>(setup: () => T, work: (state: T) => void): number {
-  const times: number[] = [];
-  for (let i = 0; i < RUNS + 1; i++) {
-    const state = setup();
-    const start = performance.now();
-    work(state);
-    // The first run warms up the JIT and is not counted.
-    if (i > 0) times.push(performance.now() - start);
-  }
-  return median(times);
+interface Timing {
+  /** Median wall-clock milliseconds. */
+  readonly wall: number;
+  /** Median CPU milliseconds of this process: on a shared, busy machine, steadier than wall time. */
+  readonly cpu: number;
 }
 
-function packetizeAndPlace(manifest: Manifest, touchFirst: boolean): number {
+/** Times `work` RUNS times after one warm-up run, with `setup` (untimed) before each. */
+function timed<T>(setup: () => T, work: (state: T) => void): Timing {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < RUNS + 1; i++) {
+    const state = setup();
+    const cpuStart = process.cpuUsage();
+    const start = performance.now();
+    work(state);
+    const elapsed = performance.now() - start;
+    const used = process.cpuUsage(cpuStart);
+    // The first run warms up the JIT and is not counted.
+    if (i > 0) {
+      wall.push(elapsed);
+      cpu.push((used.user + used.system) / 1000);
+    }
+  }
+  return { wall: median(wall), cpu: median(cpu) };
+}
+
+function packetizeAndPlace(manifest: Manifest, touchFirst: boolean): Timing {
   const geometry = new PacketGeometry({ ...manifest, bitsPerPixel: 24 });
   const packetizer = new Packetizer(image, geometry, manifest.transferId);
   const time = new VirtualTime();
@@ -88,28 +104,40 @@ function packetizeAndPlace(manifest: Manifest, touchFirst: boolean): number {
   );
 }
 
-function packetizeOnly(manifest: Manifest): number {
+function packetizeOnly(manifest: Manifest): Timing {
   const geometry = new PacketGeometry({ ...manifest, bitsPerPixel: 24 });
   const packetizer = new Packetizer(image, geometry, manifest.transferId);
   let sink = 0;
-  const ms = medianMs(() => {
-    for (let s = 0; s < manifest.packetCount; s++) sink += packetizer.packet(s).length;
-  }, RUNS, 1);
+  const timing = timed(
+    () => undefined,
+    () => {
+      for (let s = 0; s < manifest.packetCount; s++) sink += packetizer.packet(s).length;
+    },
+  );
   if (sink === 0) throw new Error('no packets');
-  return ms;
+  return timing;
 }
 
 const copyTarget = new Uint8Array(bytes);
-const plainCopy = medianMs(() => copyTarget.set(image.pixels), RUNS, 1);
-const chunkedCopy = medianMs(() => {
-  // The same bytes in packet-sized pieces, each into a fresh buffer: the least any packetizer does.
-  for (let at = 0; at < bytes; at += PAYLOAD) {
-    const chunk = new Uint8Array(Math.min(PAYLOAD, bytes - at));
-    chunk.set(image.pixels.subarray(at, at + chunk.length));
-    copyTarget.set(chunk, at);
-  }
-}, RUNS, 1);
-const crc = medianMs(() => crc32(image.pixels), RUNS, 1);
+const plainCopy = timed(
+  () => undefined,
+  () => copyTarget.set(image.pixels),
+);
+const chunkedCopy = timed(
+  () => undefined,
+  () => {
+    // The same bytes in packet-sized pieces, each into a fresh buffer: the least any packetizer does.
+    for (let at = 0; at < bytes; at += PAYLOAD) {
+      const chunk = new Uint8Array(Math.min(PAYLOAD, bytes - at));
+      chunk.set(image.pixels.subarray(at, at + chunk.length));
+      copyTarget.set(chunk, at);
+    }
+  },
+);
+const crc = timed(
+  () => undefined,
+  () => crc32(image.pixels),
+);
 
 const rowsManifest = manifestFor({ kind: 'rows' });
 const scattered = chooseScatterOrder(WIDTH, HEIGHT, Math.floor((PAYLOAD * 8) / 24));
@@ -126,6 +154,14 @@ const rows = [
 
 printTable(
   `Transfer engine, ${WIDTH}×${HEIGHT} 24-bit (${(bytes / 1e6).toFixed(1)} MB, ${rowsManifest.packetCount} packets of ${PAYLOAD} B), median of ${RUNS}`,
-  ['operation', 'ms', 'MB/s', '× plain copy time'],
-  rows.map(([name, ms]) => [name, ms, mbPerSecond(bytes, ms), ms / plainCopy]),
+  ['operation', 'wall ms', 'MB/s', '× plain copy', 'CPU ms', 'MB/s of CPU', '× plain copy (CPU)'],
+  rows.map(([name, t]) => [
+    name,
+    t.wall,
+    mbPerSecond(bytes, t.wall),
+    t.wall / plainCopy.wall,
+    t.cpu,
+    mbPerSecond(bytes, t.cpu),
+    t.cpu / plainCopy.cpu,
+  ]),
 );
