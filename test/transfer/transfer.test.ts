@@ -46,6 +46,37 @@ describe('loss accounting', () => {
     expect(pair.link.lost).toBeGreaterThan(0);
   });
 
+  it('for any loss on both sides, with or without repair, both ends report the same exact split', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...orders),
+        fc.double({ min: 0, max: 0.5, noNaN: true }),
+        fc.double({ min: 0, max: 0.3, noNaN: true }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer(),
+        (scanOrder, simulated, network, repairRounds, seed) => {
+          const image = randomImage(90, 70, bgr, seed);
+          const { sender, receiver, pair } = transfer(
+            image,
+            { scanOrder, payloadBytes: 200, repairRounds, loss: { kind: 'bernoulli', p: simulated, seed } },
+            { loss: { kind: 'bernoulli', p: network, seed: seed + 1 } },
+          );
+          const r = receiver.stats;
+          const s = sender.stats;
+          expect(r.received + r.lostBySimulation + r.lostByNetwork).toBe(r.expected);
+          expect(s).toMatchObject({ received: r.received, lostBySimulation: r.lostBySimulation, lostByNetwork: r.lostByNetwork });
+          expect(r.senderAttempted).toBe(s.packetsSent + s.simulatedDrops);
+          expect(r.rounds).toBe(s.rounds);
+          // Every packet the link lost was either resent later or is counted as lost by the network.
+          expect(r.lostByNetwork).toBeLessThanOrEqual(pair.link.lost);
+          if (repairRounds === 0) expect(r.lostByNetwork).toBe(pair.link.lost);
+          expect(receiver.state).toBe(r.received === r.expected ? 'complete' : 'incomplete');
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('counts duplicates and reordering the link causes', () => {
     const image = randomImage(200, 100, bgr, 3);
     const { receiver, pair } = transfer(image, { scanOrder: 'rows' }, { duplicateProbability: 0.1, jitterMs: 5, seed: 4 });
