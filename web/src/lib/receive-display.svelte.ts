@@ -121,7 +121,12 @@ export class ReceiveDisplay {
   }
 
   #onRedrawTick(): void {
-    if (this.receiver?.state === 'receiving' && (this.conceal || this.lossMap)) this.#redrawAll();
+    if (this.receiver?.state !== 'receiving') {
+      // Finished: the final picture is drawn, and the toggles redraw on their own from now on.
+      clearInterval(this.#redrawTimer);
+      return;
+    }
+    if (this.conceal || this.lossMap) this.#redrawAll();
   }
 
   #redrawAll(): void {
