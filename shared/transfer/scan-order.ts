@@ -132,7 +132,9 @@ const STRIDE_CANDIDATES = 4096;
  * Pixels per band of the scattered order. A band's native and RGBA pixels (1.8 MB at 24 bits)
  * stay in the CPU caches while its packets go out or come in: spreading each packet over a
  * whole 12-megapixel image instead made every pixel a cache miss and placement 30× slower.
- * Images up to 2^18 pixels (512 × 512) are one band.
+ * Images up to 2^18 pixels (512 × 512) are one band. Bands of 2^16 placed about 20 % faster
+ * still, but a picture in progress then shows only the finished bands, and concealment of the
+ * test photos lost about 0.5 dB.
  */
 export const SCATTER_BAND_PIXELS = 2 ** 18;
 
