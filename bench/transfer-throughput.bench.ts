@@ -126,7 +126,7 @@ const plainCopy = timed(
 const chunkedCopy = timed(
   () => undefined,
   () => {
-    // The same bytes in packet-sized pieces, each into a fresh buffer: the least any packetizer does.
+    // The same bytes in packet-sized pieces, each into a freshly allocated buffer.
     for (let at = 0; at < bytes; at += PAYLOAD) {
       const chunk = new Uint8Array(Math.min(PAYLOAD, bytes - at));
       chunk.set(image.pixels.subarray(at, at + chunk.length));
@@ -143,7 +143,7 @@ const rowsManifest = manifestFor({ kind: 'rows' });
 const scattered = chooseScatterOrder(WIDTH, HEIGHT, Math.floor((PAYLOAD * 8) / 24));
 const rows = [
   ['plain copy, one set()', plainCopy],
-  ['plain copy, 1,140-byte chunks', chunkedCopy],
+  ['plain copy, 1,140-byte chunks, new buffer each', chunkedCopy],
   ['CRC-32 (once per transfer, each end)', crc],
   ['packetize only, rows', packetizeOnly(rowsManifest)],
   ['packetize + place, rows, first touch', packetizeAndPlace(rowsManifest, false)],
