@@ -20,6 +20,8 @@ export interface TransferStats {
   reordered: number;
   /** Packets in one full pass over the image. */
   expected: number;
+  /** Repair passes run after the first one. */
+  repairRounds: number;
   bytesPerSecond: number;
   elapsedMs: number;
 }
@@ -33,6 +35,7 @@ export const EMPTY_STATS: TransferStats = {
   duplicates: 0,
   reordered: 0,
   expected: 0,
+  repairRounds: 0,
   bytesPerSecond: 0,
   elapsedMs: 0,
 };
@@ -54,6 +57,7 @@ export function senderStats(s: SenderStats): TransferStats {
     duplicates: 0,
     reordered: 0,
     expected: s.expected,
+    repairRounds: s.rounds,
     bytesPerSecond: s.throughputBytesPerSecond,
     elapsedMs: s.elapsedMs,
   };
@@ -74,6 +78,7 @@ export function receiverStats(s: ReceiverStats, firstPassSent: number): Transfer
       duplicates: s.duplicates,
       reordered: s.reordered,
       expected: s.expected,
+      repairRounds: s.rounds,
       bytesPerSecond: s.goodputBytesPerSecond,
       elapsedMs: s.elapsedMs,
     };
@@ -89,6 +94,7 @@ export function receiverStats(s: ReceiverStats, firstPassSent: number): Transfer
     duplicates: s.duplicates,
     reordered: s.reordered,
     expected: s.expected,
+    repairRounds: s.rounds,
     bytesPerSecond: s.goodputBytesPerSecond,
     elapsedMs: s.elapsedMs,
   };
