@@ -19,7 +19,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { io as connect, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, PeerId, ServerToClientEvents, SignalData } from '../shared/events.ts';
+import type { Ack, ClientToServerEvents, PeerId, ServerToClientEvents, SignalData } from '../shared/events.ts';
 import { median, printTable } from './measure.ts';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -50,6 +50,7 @@ const TRICKLE_INTERVAL_MS = 20;
 const DRAIN_MS = 2_000;
 const CONNECT_BATCH = 100;
 const ACK_TIMEOUT_MS = 10_000;
+const SIGNAL_PHASE_DEADLINE_MS = 60_000;
 /** A data-channel-only offer from Chromium is ~600 bytes; pad ours to that. */
 const SDP_PADDING = 'a=x-pad:'.padEnd(560, 'p');
 
@@ -149,7 +150,9 @@ function makeSender(stats: RelayStats, sentAt: Map<string, number>) {
         ? { type: 'candidate', candidate: { candidate: `candidate:${seq} 1 udp 2122260223 10.0.0.2 50000 typ host`, sdpMid: '0', sdpMLineIndex: 0 } }
         : { type: kind, sdp: `v=0\r\no=- ${seq} 2 IN IP4 127.0.0.1\r\n${SDP_PADDING}\r\n` };
     sentAt.set(seq, performance.now());
-    const reply = await client.timeout(ACK_TIMEOUT_MS).emitWithAck('signal', { to, data });
+    // No per-signal timer (18,000 of them would load this process, which shares the machine with
+    // the server); the signal phase as a whole has a deadline instead.
+    const reply = await new Promise<Ack>((resolve) => client.emit('signal', { to, data }, resolve));
     if (reply.ok) stats.acknowledged++;
     else {
       stats.refused++;
@@ -216,7 +219,13 @@ async function run({ clients: clientCount, spreadMs }: Scenario) {
     const beforeSignals = await serverStats(url);
     const clientCpuBefore = process.cpuUsage();
     const signalStart = performance.now();
-    await Promise.all(pairs.map((pair, i) => handshake(spreadMs, pair, ids[i]!, send)));
+    let deadline: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(pairs.map((pair, i) => handshake(spreadMs, pair, ids[i]!, send))),
+      new Promise((_, reject) => {
+        deadline = setTimeout(() => reject(new Error('signal phase missed its deadline: acks or signals never came')), SIGNAL_PHASE_DEADLINE_MS);
+      }),
+    ]).finally(() => clearTimeout(deadline));
     const signalMs = performance.now() - signalStart;
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const busy = await serverStats(url);
