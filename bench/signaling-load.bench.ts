@@ -13,13 +13,15 @@
  *      the other answers when the offer arrives and trickles as many back. Relay latency is
  *      sender emit to receiver `signal` event (one clock: same process);
  *   4. waits DRAIN_MS; a signal acknowledged by the server but never delivered is lost.
- * Server memory is the server's own resident set and heap as reported on its /metrics.
+ * Server memory is the server's own resident set and heap as reported on its /metrics. The
+ * two-instance scenario starts a redis-server (`apt-get install redis-server`) on a free port.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { Ack, ClientToServerEvents, PeerId, ServerToClientEvents, SignalData } from '../shared/events.ts';
+import { startRedisServer } from '../test/signaling/redis-server.ts';
 import { median, printTable } from './measure.ts';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -28,22 +30,27 @@ interface Scenario {
   clients: number;
   /** Pairs start their handshakes at random moments within this window. */
   spreadMs: number;
+  /** 2: two instances sharing rooms through a real redis-server, every pair split across them. */
+  instances: 1 | 2;
 }
 /**
- * 200 and 2,000 clients with handshakes starting at 100 and 1,000 per second, and 2,000 clients at
- * 100 per second (the 200-client rate, ten times the connections). Other scenarios:
- * `npx tsx bench/signaling-load.bench.ts 2000@5000 500@1000` (clients@spreadMs).
+ * 200 and 2,000 clients with handshakes starting at 100 and 1,000 per second; 2,000 clients at
+ * 100 per second (the 200-client rate, ten times the connections), on one instance and on two
+ * sharing rooms through Redis. Other scenarios:
+ * `npx tsx bench/signaling-load.bench.ts 2000@5000 500@1000x2` (clients@spreadMs[x2]).
  */
 const SCENARIOS: Scenario[] =
   process.argv.length > 2
     ? process.argv.slice(2).map((arg) => {
-        const [clients, spreadMs = '1000'] = arg.split('@');
-        return { clients: Number(clients), spreadMs: Number(spreadMs) };
+        const [, clients, spreadMs = '1000', instances = '1'] = arg.match(/^(\d+)(?:@(\d+))?(?:x([12]))?$/) ?? [];
+        if (!clients) throw new Error(`scenario ${arg}: expected clients@spreadMs[x2]`);
+        return { clients: Number(clients), spreadMs: Number(spreadMs), instances: instances === '2' ? 2 : 1 };
       })
     : [
-        { clients: 200, spreadMs: 1_000 },
-        { clients: 2_000, spreadMs: 1_000 },
-        { clients: 2_000, spreadMs: 10_000 },
+        { clients: 200, spreadMs: 1_000, instances: 1 },
+        { clients: 2_000, spreadMs: 1_000, instances: 1 },
+        { clients: 2_000, spreadMs: 10_000, instances: 1 },
+        { clients: 2_000, spreadMs: 10_000, instances: 2 },
       ];
 const CANDIDATES = 8;
 const TRICKLE_INTERVAL_MS = 20;
@@ -62,7 +69,7 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-function startServer(): Promise<{ child: ChildProcess; url: string }> {
+function startServer(redisUrl: string | undefined): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(`${repoRoot}node_modules/.bin/tsx`, ['signaling/main.ts'], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -77,6 +84,7 @@ function startServer(): Promise<{ child: ChildProcess; url: string }> {
       MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE: '100000',
       MAX_EVENTS_PER_ADDRESS_PER_10S: '10000000',
       ROOM_SECRET: 'signaling-bench-room-secret-0123456789',
+      ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     },
   });
   return new Promise((resolve, reject) => {
@@ -111,12 +119,24 @@ function connectClient(url: string): Promise<Client> {
   });
 }
 
-async function connectAll(url: string, count: number): Promise<Client[]> {
+/** Client i connects to `urls[i % urls.length]`, so with two instances every pair spans both. */
+async function connectAll(urls: readonly string[], count: number): Promise<Client[]> {
   const clients: Client[] = [];
   for (let i = 0; i < count; i += CONNECT_BATCH) {
-    clients.push(...(await Promise.all(Array.from({ length: Math.min(CONNECT_BATCH, count - i) }, () => connectClient(url)))));
+    const batch = Array.from({ length: Math.min(CONNECT_BATCH, count - i) }, (_, j) => connectClient(urls[(i + j) % urls.length]!));
+    clients.push(...(await Promise.all(batch)));
   }
   return clients;
+}
+
+/** Memory of the largest instance; CPU summed over instances. */
+async function instancesStats(urls: readonly string[]) {
+  const all = await Promise.all(urls.map(serverStats));
+  return {
+    rssMb: Math.max(...all.map((s) => s.rssMb)),
+    heapMb: Math.max(...all.map((s) => s.heapMb)),
+    cpuSeconds: all.reduce((sum, s) => sum + s.cpuSeconds, 0),
+  };
 }
 
 interface RelayStats {
@@ -192,12 +212,14 @@ async function handshake(
   await Promise.all([trickle(second, firstId), answered]);
 }
 
-async function run({ clients: clientCount, spreadMs }: Scenario) {
-  const { child, url } = await startServer();
+async function run({ clients: clientCount, spreadMs, instances }: Scenario) {
+  const redis = instances === 2 ? await startRedisServer() : undefined;
+  const servers = await Promise.all(Array.from({ length: instances }, () => startServer(redis?.url)));
+  const urls = servers.map((server) => server.url);
   try {
-    const idle = await serverStats(url);
-    const clients = await connectAll(url, clientCount);
-    const connected = await serverStats(url);
+    const idle = await instancesStats(urls);
+    const clients = await connectAll(urls, clientCount);
+    const connected = await instancesStats(urls);
 
     const joinTimesMs: number[] = [];
     const pairs = Array.from({ length: clientCount / 2 }, (_, i) => [clients[2 * i]!, clients[2 * i + 1]!] as const);
@@ -216,7 +238,7 @@ async function run({ clients: clientCount, spreadMs }: Scenario) {
       });
     }
     const send = makeSender(stats, sentAt);
-    const beforeSignals = await serverStats(url);
+    const beforeSignals = await instancesStats(urls);
     const clientCpuBefore = process.cpuUsage();
     const signalStart = performance.now();
     let deadline: NodeJS.Timeout | undefined;
@@ -228,12 +250,13 @@ async function run({ clients: clientCount, spreadMs }: Scenario) {
     ]).finally(() => clearTimeout(deadline));
     const signalMs = performance.now() - signalStart;
     const clientCpu = process.cpuUsage(clientCpuBefore);
-    const busy = await serverStats(url);
+    const busy = await instancesStats(urls);
     await sleep(DRAIN_MS);
 
     for (const client of clients) client.disconnect();
     return {
       clientCount,
+      instances,
       spreadMs,
       handshakesPerSecond: pairs.length / (spreadMs / 1000),
       joinP50: percentile(joinTimesMs, 50),
@@ -252,7 +275,8 @@ async function run({ clients: clientCount, spreadMs }: Scenario) {
       busy,
     };
   } finally {
-    child.kill('SIGTERM');
+    await Promise.all(servers.map(({ child }) => new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM'))));
+    await redis?.stop();
   }
 }
 
@@ -264,15 +288,15 @@ console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}
 
 printTable(
   `Signaling load: N clients in N/2 rooms; offer + answer + ${CANDIDATES} candidates each way per pair`,
-  ['N', 'handshakes/s', 'join p50 ms', 'join p99 ms', 'relay p50 ms', 'relay p99 ms', 'signals', 'signals/s', 'lost', 'refused', 'server CPU µs/signal', 'client CPU µs/signal'],
+  ['N', 'instances', 'handshakes/s', 'join p50 ms', 'join p99 ms', 'relay p50 ms', 'relay p99 ms', 'signals', 'signals/s', 'lost', 'refused', 'server CPU µs/signal', 'client CPU µs/signal'],
   results.map((r) => [
-    r.clientCount, r.handshakesPerSecond, r.joinP50, r.joinP99, r.relayP50, r.relayP99, r.acknowledged, r.signalsPerSecond, r.lost, r.refused, r.serverCpuUs, r.clientCpuUs,
+    r.clientCount, r.instances, r.handshakesPerSecond, r.joinP50, r.joinP99, r.relayP50, r.relayP99, r.acknowledged, r.signalsPerSecond, r.lost, r.refused, r.serverCpuUs, r.clientCpuUs,
   ]),
 );
 printTable(
-  'Signaling server memory (its own /metrics: resident set / JS heap used, MB)',
-  ['N', 'handshakes/s', 'idle RSS', 'idle heap', 'connected RSS', 'connected heap', 'after signals RSS', 'after signals heap'],
-  results.map((r) => [r.clientCount, r.handshakesPerSecond, r.idle.rssMb, r.idle.heapMb, r.connected.rssMb, r.connected.heapMb, r.busy.rssMb, r.busy.heapMb]),
+  'Signaling server memory (its own /metrics: resident set / JS heap used, MB; with two instances, the larger)',
+  ['N', 'instances', 'handshakes/s', 'idle RSS', 'idle heap', 'connected RSS', 'connected heap', 'after signals RSS', 'after signals heap'],
+  results.map((r) => [r.clientCount, r.instances, r.handshakesPerSecond, r.idle.rssMb, r.idle.heapMb, r.connected.rssMb, r.connected.heapMb, r.busy.rssMb, r.busy.heapMb]),
 );
 const failed = results.filter((r) => r.lost > 0 || r.refused > 0);
 if (failed.length > 0) {
