@@ -140,12 +140,15 @@ export interface SendOptions {
   /** Simulated loss in percent, applied by the sender before anything reaches the network. */
   lossPct?: number;
   repair: boolean;
+  /** The sender's rate limit in MB/s (`opt-rate`); 0, the default, sends as fast as the channel takes it. */
+  rateMBps?: number;
 }
 
 export async function setSendOptions(page: Page, options: SendOptions): Promise<void> {
   if (options.order) await page.getByTestId('opt-order').selectOption(options.order);
   await page.getByTestId('opt-loss').fill(String(options.lossPct ?? 0));
   await page.getByTestId('opt-repair').setChecked(options.repair);
+  await page.getByTestId('opt-rate').fill(String(options.rateMBps ?? 0));
 }
 
 export type TransferEnd = 'complete' | 'incomplete' | 'interrupted';
