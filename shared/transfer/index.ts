@@ -36,9 +36,9 @@
  *   loss: { kind: 'bernoulli', p: 0.1, seed: 42 }, onStateChange: (s) => ui.update(s) });
  * sender.stats; sender.timeSeries(); sender.cancel();
  *
- * // Receiving, once per animation frame: repaint only what changed, straight from receiver.rgba.
- * const rect = receiver.takeDirtyRect();                       // null when nothing changed
- * if (rect) ctx.putImageData(new ImageData(receiver.rgba, w, h), 0, 0, rect.x, rect.y, rect.width, rect.height);
+ * // Receiving, once per animation frame: repaint only what changed, straight from receiver.rgba,
+ * // at most ~a megapixel per frame (the rest comes next frame; receiver.hasDirtyRects says so).
+ * for (const r of receiver.takeDirtyRects(1 << 20)) ctx.putImageData(new ImageData(receiver.rgba, w, h), 0, 0, r.x, r.y, r.width, r.height);
  * receiver.stats; receiver.timeSeries(); receiver.state;      // 'receiving' | 'complete' | 'incomplete' | 'interrupted'
  * // Concealed view: a separate copy, when the user turns it on or the transfer ends.
  * ctx.putImageData(new ImageData(receiver.displayRgba(true), w, h), 0, 0);
@@ -75,7 +75,7 @@ export {
 } from './receiver.ts';
 export { createLossModel, meanLossRate, type LossModel, type LossSpec } from './loss-model.ts';
 export { conceal } from './conceal.ts';
-export type { Rect } from './dirty-rect.ts';
+export type { Rect } from './dirty-bands.ts';
 export { TIME_SERIES_INTERVAL_MS, type Sample } from './time-series.ts';
 export { VirtualTime } from './virtual-time.ts';
 export {

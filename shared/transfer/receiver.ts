@@ -17,7 +17,7 @@ import type { NativeImage } from '../pixels/pixel-format.ts';
 import type { Clock, ControlChannel, Scheduler } from './channel.ts';
 import { crc32InTurns } from './chunked-crc.ts';
 import { conceal } from './conceal.ts';
-import { DirtyRect, type Rect } from './dirty-rect.ts';
+import { DirtyBands, type Rect } from './dirty-bands.ts';
 import { PacketGeometry } from './packet-geometry.ts';
 import { PacketPlacer } from './placer.ts';
 import { TimeSeries, type Sample } from './time-series.ts';
@@ -37,7 +37,7 @@ export interface ReceiverOptions {
   readonly settleMs?: number;
   /** Keep an RGBA view up to date as packets land. Default true; a headless peer may turn it off. */
   readonly rgba?: boolean;
-  /** Called after every state change (not per packet: poll `stats` and `takeDirtyRect` per frame). */
+  /** Called after every state change (not per packet: poll `stats` and `takeDirtyRects` per frame). */
   readonly onStateChange?: (receiver: Receiver) => void;
 }
 
@@ -104,7 +104,7 @@ export class Receiver {
   private readonly droppedLast: Uint8Array;
   /** Sequences the sender sends in the current round: null means all (round 0). */
   private requested: Uint32Array | null = null;
-  private readonly dirty = new DirtyRect();
+  private readonly dirty: DirtyBands;
   private readonly series = new TimeSeries(['packets', 'bytes', 'duplicates'] as const);
   private readonly startedAt: number;
   private endedAt: number | undefined;
@@ -141,6 +141,7 @@ export class Receiver {
     this.placer = new PacketPlacer(this.geometry, manifest.format, native, words);
     this.arrived = new Uint8Array(manifest.packetCount);
     this.droppedLast = new Uint8Array(manifest.packetCount);
+    this.dirty = new DirtyBands(manifest.width, manifest.height);
     this.startedAt = options.now();
   }
 
@@ -187,7 +188,7 @@ export class Receiver {
     const g = this.geometry;
     if (placed === null || g.order.isRaster) {
       const first = g.firstPixel(sequence);
-      this.dirty.addSpan(first, first + g.pixelsIn(sequence) - 1, g.width);
+      this.dirty.addSpan(first, first + g.pixelsIn(sequence) - 1);
       return;
     }
     let low = Infinity;
@@ -197,7 +198,7 @@ export class Receiver {
       if (p < low) low = p;
       if (p > high) high = p;
     }
-    this.dirty.addSpan(low, high, g.width);
+    this.dirty.addSpan(low, high);
   }
 
   /** The sender finished a pass: wait for stragglers, then answer with a receipt or the verdict. */
@@ -329,9 +330,18 @@ export class Receiver {
     return out;
   }
 
-  /** The region changed since the previous call, or null. */
-  takeDirtyRect(): Rect | null {
-    return this.dirty.take();
+  /**
+   * Rectangles that changed since they were last taken, at most `maxPixels` of them in all (at
+   * least one rectangle when anything changed); an empty list when nothing did. What is left
+   * over comes with the next call, so a UI can spread a large repaint over frames.
+   */
+  takeDirtyRects(maxPixels = Infinity): Rect[] {
+    return this.dirty.take(maxPixels);
+  }
+
+  /** True when rectangles wait to be taken. */
+  get hasDirtyRects(): boolean {
+    return this.dirty.dirty;
   }
 
   get stats(): ReceiverStats {

@@ -326,14 +326,15 @@ describe('receiver views', () => {
     pair.time.run(1.5);
     const receiver = pair.received[0]!;
     pair.time.run(3);
-    const first = receiver.takeDirtyRect()!;
+    const first = receiver.takeDirtyRects();
     const rowsSoFar = receiver.stats.received;
     expect(rowsSoFar).toBeGreaterThan(0);
     expect(rowsSoFar).toBeLessThan(50);
-    expect(first).toEqual({ x: 0, y: 0, width: 100, height: rowsSoFar });
-    expect(receiver.takeDirtyRect()).toBeNull();
+    expect(first).toEqual([{ x: 0, y: 0, width: 100, height: rowsSoFar }]);
+    expect(receiver.hasDirtyRects).toBe(false);
+    expect(receiver.takeDirtyRects()).toEqual([]);
     pair.time.run();
-    expect(receiver.takeDirtyRect()).toEqual({ x: 0, y: rowsSoFar, width: 100, height: 50 - rowsSoFar });
+    expect(receiver.takeDirtyRects()).toEqual([{ x: 0, y: rowsSoFar, width: 100, height: 50 - rowsSoFar }]);
   });
 
   it('conceals into a copy and leaves the received RGBA untouched', () => {

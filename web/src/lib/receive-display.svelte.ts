@@ -1,7 +1,8 @@
 /**
- * The incoming image on screen. Raw view: each animation frame paints just the rectangle the
- * new packets touched, straight from the receiver's RGBA buffer. Concealed view and loss map
- * need a whole-image pass, so they are redrawn on a slower timer and when the transfer ends.
+ * The incoming image on screen. Raw view: each animation frame paints just the rectangles the
+ * new packets touched, straight from the receiver's RGBA buffer, a bounded area per frame.
+ * Concealed view and loss map need a whole-image pass, so they are redrawn on a slower timer and
+ * when the transfer ends.
  */
 import { untrack } from 'svelte';
 import type { Receiver } from '../../../shared/transfer/index.ts';
@@ -15,6 +16,13 @@ import { lossMapRgba } from '../image/loss-map.ts';
  * packet handling. Small rectangles still paint every frame.
  */
 const PAINT_BUDGET = 0.2;
+/**
+ * Pixels painted per frame at most; the rest of the changes wait for the next frames. A paint's
+ * cost follows its area twice — putImageData, then the canvas commit at the end of the frame —
+ * and a repair round touches rows all over the image: one 12-megapixel paint took 260 ms plus a
+ * 290 ms commit on 2 cores. Half a megapixel keeps both at a few milliseconds.
+ */
+const FRAME_PIXELS = 1 << 19;
 /** Whole-image redraws: about every 10 ms per megapixel, within these bounds. */
 const MIN_REDRAW_MS = 250;
 const MAX_REDRAW_MS = 2_000;
@@ -74,8 +82,8 @@ export class ReceiveDisplay {
       return;
     }
     const receiver = this.receiver;
-    const rect = receiver?.takeDirtyRect();
-    if (receiver && rect) this.#painter?.paintRect(receiver.rgba, rect);
+    if (!receiver || !this.#painter) return;
+    for (const rect of receiver.takeDirtyRects()) this.#painter.paintRect(receiver.rgba, rect);
   }
 
   setShowHoles(on: boolean): void {
@@ -112,12 +120,14 @@ export class ReceiveDisplay {
       this.#frame = requestAnimationFrame(() => this.#paintFrame());
       return;
     }
-    const rect = receiver.takeDirtyRect();
     // The concealed view is redrawn whole on the timer; a raw patch would un-conceal its holes.
-    if (!rect || this.conceal) return;
-    this.#painter.paintRect(receiver.rgba, rect);
+    if (this.conceal) return;
+    const rects = receiver.takeDirtyRects(FRAME_PIXELS);
+    for (const rect of rects) this.#painter.paintRect(receiver.rgba, rect);
     const end = performance.now();
     this.#nextPaintAt = end + ((end - start) * (1 - PAINT_BUDGET)) / PAINT_BUDGET;
+    // Changes beyond this frame's share: paint them on the next frames, even if no packet comes.
+    if (receiver.hasDirtyRects) this.#frame = requestAnimationFrame(() => this.#paintFrame());
   }
 
   #onRedrawTick(): void {
@@ -132,7 +142,7 @@ export class ReceiveDisplay {
   #redrawAll(): void {
     const receiver = this.receiver;
     if (!receiver || !this.#painter || !this.#overlayPainter) return;
-    receiver.takeDirtyRect();
+    receiver.takeDirtyRects();
     if (this.conceal) {
       this.#concealed = receiver.displayRgba(true, this.#concealed ?? undefined);
       this.#painter.paintAll(this.#concealed);
