@@ -11,9 +11,9 @@ import { bmpBlob, pngBlob, receivedName, saveBlob } from '../image/download.ts';
 import { lossMapRgba } from '../image/loss-map.ts';
 
 /**
- * A frame's paint may take at most this share of the main thread: scattered packets make the
- * changed rectangle the whole image, and copying 24 megapixels every frame would starve the
- * packet handling. Small rectangles still paint every frame.
+ * A frame's paint may take at most this share of the main thread: scattered packets and repair
+ * rounds touch rows all over the image, and repainting that much every frame would starve the
+ * packet handling. Small changes still paint every frame.
  */
 const PAINT_BUDGET = 0.2;
 /**
@@ -116,7 +116,7 @@ export class ReceiveDisplay {
     if (!receiver || !this.#painter) return;
     const start = performance.now();
     if (start < this.#nextPaintAt) {
-      // Too soon: the receiver keeps growing its dirty rectangle until the next try.
+      // Too soon: the receiver keeps collecting dirty bands until the next try.
       this.#frame = requestAnimationFrame(() => this.#paintFrame());
       return;
     }
