@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { sdpFingerprint, verificationCode } from '../../web/src/net/verification-code.ts';
 
@@ -10,12 +11,20 @@ describe('verification code', () => {
     expect(sdpFingerprint('v=0\r\n')).toBeNull();
   });
 
-  it('is the same six digits on both sides', () => {
+  it('is the same nine digits on both sides', () => {
     const a = sdpFingerprint(SDP_A)!;
     const b = sdpFingerprint(SDP_B)!;
     const code = verificationCode(a, b);
-    expect(code).toMatch(/^\d{3} \d{3}$/);
+    expect(code).toMatch(/^\d{3} \d{3} \d{3}$/);
     expect(verificationCode(b, a)).toBe(code);
+  });
+
+  it('is the first 32 bits of SHA-256 over the sorted fingerprints, modulo 10^9', () => {
+    const a = sdpFingerprint(SDP_A)!;
+    const b = sdpFingerprint(SDP_B)!;
+    const digest = createHash('sha256').update([a, b].sort().join('\n')).digest();
+    const digits = String(digest.readUInt32BE(0) % 1e9).padStart(9, '0');
+    expect(verificationCode(a, b)).toBe(`${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}`);
   });
 
   it('changes when either fingerprint is swapped', () => {

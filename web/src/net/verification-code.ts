@@ -5,7 +5,9 @@
  * swap both to sit in the middle, but then each browser sees a different pair of
  * fingerprints, so the codes the two people read differ.
  */
-import { sha256 } from './sha256.ts';
+// A library hash rather than crypto.subtle: subtle is missing outside secure contexts, and the
+// app is often opened as plain http on a LAN address.
+import { sha256 } from '@noble/hashes/sha2.js';
 
 /** The `a=fingerprint:` value of an SDP (e.g. `sha-256 AB:CD:…`), normalised; null if absent. */
 export function sdpFingerprint(sdp: string): string | null {
@@ -14,13 +16,15 @@ export function sdpFingerprint(sdp: string): string | null {
 }
 
 /**
- * Six digits shown as `123 456`, the same on both sides: the two fingerprints are sorted
- * before hashing, so which side is local does not matter.
+ * Nine digits shown as `123 456 789`, the same on both sides: the two fingerprints are sorted
+ * before hashing, so which side is local does not matter. Nine rather than six because a
+ * meddling server can grind certificates until the two codes match: 30 bits make that take
+ * hours of key generation instead of seconds.
  */
 export function verificationCode(fingerprintA: string, fingerprintB: string): string {
   const joined = [fingerprintA, fingerprintB].sort().join('\n');
   const digest = sha256(new TextEncoder().encode(joined));
-  const value = new DataView(digest.buffer).getUint32(0) % 1_000_000;
-  const digits = value.toString().padStart(6, '0');
-  return `${digits.slice(0, 3)} ${digits.slice(3)}`;
+  const value = new DataView(digest.buffer, digest.byteOffset, 4).getUint32(0) % 1_000_000_000;
+  const digits = value.toString().padStart(9, '0');
+  return `${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}`;
 }
