@@ -1,0 +1,309 @@
+/**
+ * A diagnostic, not a benchmark: `npx tsx bench/e2e/transfer-trace.ts` (as root it re-runs itself
+ * in the private network namespace). What the summary table of bench:e2e cannot show:
+ *   1. which receiver task is long during a 4000×3000 transfer — a Chromium trace of the
+ *      receiving page, each task over 50 ms listed with the work inside it;
+ *   2. where the time goes under real loss — every message on both data channels, timestamped
+ *      on both pages, folded into passes, waits and losses per repair round, with the longest
+ *      pauses in sending and arriving.
+ * It builds the app unminified into a directory of its own, so function names in the trace are
+ * the source's. Environment: TRACE_PARTS (health,loss; also tiles), TRACE_RUNS (3), TRACE_LOSS
+ * (5 %), TRACE_NO_CLEAN=1 skips the no-loss runs, TRACE_ALTERNATE=1 sends a full-HD image before
+ * each 4000×3000 one as bench:e2e does, and the experiments TRACE_HIDE_CANVAS=1 and
+ * TRACE_MAX_RETRANSMITS=n described where they act.
+ */
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createSignalingServer } from '../../signaling/app.ts';
+import { createLogger } from '../../signaling/logger.ts';
+import { decodeControlMessage, DEFAULT_MANIFEST_LIMITS } from '../../shared/protocol/index.ts';
+import { chooseImage, FileStage, type AppPair, openRoom, setSendOptions, startTransfer, waitForTransferEnd } from '../../test/e2e/harness/app.ts';
+import { launchChromium } from '../../test/e2e/harness/chromium.ts';
+import { applyPacketLoss, clearPacketLoss } from '../../test/e2e/harness/packet-loss.ts';
+import { photoBmp } from '../../test/e2e/harness/photos.ts';
+
+if (process.env.PIXELDROP_NETNS === undefined) {
+  const self = fileURLToPath(import.meta.url);
+  const runner = fileURLToPath(new URL('../../scripts/run-e2e.mjs', import.meta.url));
+  process.exit(spawnSync('node', [runner, 'npx', 'tsx', self], { stdio: 'inherit' }).status ?? 1);
+}
+
+const PARTS = (process.env.TRACE_PARTS ?? 'health,loss').split(',');
+const LOSS = Number(process.env.TRACE_LOSS ?? 5);
+const RUNS = Number(process.env.TRACE_RUNS ?? 3);
+const DIST = fileURLToPath(new URL('../../node_modules/.cache/pixeldrop-trace/web-dist', import.meta.url));
+
+/** Records every message sent and received on every data channel of the page, with epoch times. */
+const CHANNEL_TAP = `(() => {
+  const log = (window.__channelLog = []);
+  const now = () => performance.timeOrigin + performance.now();
+  const entry = (direction, channel, data) => {
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+    if (!bytes || bytes.length < 2) return;
+    if (bytes[1] === 2) log.push([now(), direction, 2, bytes[6] | (bytes[7] << 8) | (bytes[8] << 16) | (bytes[9] << 24), channel.bufferedAmount]);
+    else log.push([now(), direction, bytes[1], btoa(String.fromCharCode(...bytes)), channel.bufferedAmount]);
+  };
+  const P = RTCDataChannel.prototype;
+  const send = P.send;
+  P.send = function (data) { entry('s', this, data); return send.call(this, data); };
+  const add = P.addEventListener;
+  P.addEventListener = function (type, listener, options) {
+    if (type === 'message') { const inner = listener; const ch = this; listener = (event) => { entry('r', ch, event.data); return inner.call(ch, event); }; }
+    return add.call(this, type, listener, options);
+  };
+  const desc = Object.getOwnPropertyDescriptor(P, 'onmessage');
+  Object.defineProperty(P, 'onmessage', { configurable: true, get() { return desc.get.call(this); }, set(fn) { const ch = this; desc.set.call(this, fn && ((event) => { entry('r', ch, event.data); return fn.call(ch, event); })); } });
+})();`;
+
+/**
+ * Experiment (TRACE_MAX_RETRANSMITS=n): the packet channel with SCTP retransmitting each lost
+ * message up to n times instead of never, to see what real loss costs the unreliable channel.
+ */
+const RETRANSMITS = process.env.TRACE_MAX_RETRANSMITS;
+const RETRANSMIT_PATCH = RETRANSMITS === undefined ? '' : `(() => {
+  const create = RTCPeerConnection.prototype.createDataChannel;
+  RTCPeerConnection.prototype.createDataChannel = function (label, init) {
+    return create.call(this, label, init && init.maxRetransmits === 0 ? { ...init, maxRetransmits: ${Number(RETRANSMITS)} } : init);
+  };
+})();`;
+
+type LogEntry = [number, 's' | 'r', number, number | string, number];
+
+function build(): void {
+  const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn', '--minify', 'false', '--outDir', DIST, '--emptyOutDir'], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('vite build failed');
+}
+
+async function startServer() {
+  const http = createServer();
+  const io = createSignalingServer(http, { staticDir: DIST, logger: createLogger('warn') });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    close: async () => {
+      http.closeAllConnections();
+      await io.close();
+    },
+  };
+}
+
+/** Every new context gets the channel tap before any page script runs. */
+function tapContexts(browser: Browser): void {
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context: BrowserContext = await newContext(options);
+    await context.addInitScript(CHANNEL_TAP + RETRANSMIT_PATCH);
+    return context;
+  };
+}
+
+interface TraceEvent { name: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: any }
+
+/** The receiver's long tasks, each with the events over 3 ms inside it, from a Chromium trace. */
+function longTasks(events: TraceEvent[], receiverPid: number): string[] {
+  const main = events.find((e) => e.pid === receiverPid && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  if (!main) return ['(no CrRendererMain thread for the receiver)'];
+  const onMain = events.filter((e) => e.pid === receiverPid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined);
+  const tasks = onMain.filter((e) => e.name === 'RunTask' && e.dur! > 50_000);
+  return tasks.map((task) => {
+    const inside = onMain
+      .filter((e) => e !== task && e.ts >= task.ts && e.ts + e.dur! <= task.ts + task.dur! && e.dur! > 3_000)
+      .map((e) => {
+        const d = e.args?.data ?? {};
+        const what = d.functionName || d.url ? ` ${d.functionName ?? ''} ${String(d.url ?? '').split('/').pop()}:${d.lineNumber ?? ''}` : d.type ? ` ${d.type}` : '';
+        return `      ${(e.dur! / 1000).toFixed(1).padStart(6)} ms  ${e.name}${what}`;
+      });
+    return [`  task ${(task.dur! / 1000).toFixed(1)} ms`, ...inside.slice(0, 25)].join('\n');
+  });
+}
+
+/** How long each canvas commit took (ms): its cost follows the canvas's size, not what changed. */
+function canvasCommits(events: TraceEvent[], pid: number): number[] {
+  return events.filter((e) => e.pid === pid && e.name === 'Canvas2DResourceProvider::ProduceCanvasResource' && e.dur !== undefined).map((e) => e.dur! / 1000);
+}
+
+async function health(browser: Browser, pair: AppPair, stage: FileStage): Promise<void> {
+  const { page } = pair.sender;
+  const receiver = pair.receiver.page;
+  const path = stage.path('4000x3000.bmp', photoBmp('coffee', 4000, 3000));
+  if ((await chooseImage(page, path)) !== 'ready') throw new Error('the app refused the image');
+  await setSendOptions(page, { order: 'rows', lossPct: 0, repair: true });
+  // Experiment: a canvas out of the layer tree is never committed to the compositor.
+  if (process.env.TRACE_HIDE_CANVAS === '1') await receiver.addStyleTag({ content: '[data-testid="receive-canvas"] { display: none !important }' });
+  const fullHd = stage.path('between.bmp', photoBmp('coffee', 1920, 1080));
+  for (let run = 0; run < RUNS; run++) {
+    if (process.env.TRACE_ALTERNATE === '1') {
+      // As bench:e2e does: a full-HD transfer between, so the canvas is resized for every run.
+      await chooseImage(page, fullHd);
+      await startTransfer(pair);
+      await waitForTransferEnd(receiver, 60_000);
+      await chooseImage(page, path);
+    }
+    await browser.startTracing(receiver, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink'] });
+    const startedAt = await startTransfer(pair);
+    const { state, endedAt } = await waitForTransferEnd(receiver, 120_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
+    // Tracing covers the whole browser: both pages' renderers are listed; the receiver's is the
+    // one whose animation-frame callbacks paint (ReceiveDisplay's #paintFrame).
+    const pids = [...new Set(trace.traceEvents.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => e.pid))];
+    console.log(`\n4000×3000 run ${run + 1}: ${state}, ${(endedAt - startedAt).toFixed(0)} ms; renderers ${pids.join(', ')}`);
+    for (const pid of pids) {
+      const lines = longTasks(trace.traceEvents, pid);
+      const commits = canvasCommits(trace.traceEvents, pid);
+      console.log(` pid ${pid}: ${lines.length} long tasks; ${commits.length} canvas commits, ms: ${commits.map((d) => d.toFixed(0)).join(' ')}`);
+      for (const line of lines) console.log(line);
+    }
+  }
+}
+
+/**
+ * Experiment: the cost of the first commits of a fresh 4000×3000 canvas against the same pixels
+ * in twelve 4000×250 canvases, painted half a megapixel per frame as the app does.
+ */
+async function tiles(browser: Browser, page: Page): Promise<void> {
+  for (const rows of [3000, 250, 3000, 250]) {
+    await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink'] });
+    const ms = await page.evaluate(async (tileRows) => {
+      const width = 4000;
+      const host = document.createElement('div');
+      document.body.prepend(host);
+      const canvases = Array.from({ length: 3000 / tileRows }, () => {
+        const c = document.createElement('canvas');
+        c.width = width;
+        c.height = tileRows;
+        c.style.cssText = 'display:block;width:800px;height:auto';
+        host.append(c);
+        return c.getContext('2d')!;
+      });
+      const strip = new ImageData(width, 128);
+      strip.data.fill(200);
+      const started = performance.now();
+      for (let y = 0; y < 3000; y += 128) {
+        const tile = Math.floor(y / tileRows);
+        canvases[tile]!.putImageData(strip, 0, y - tile * tileRows);
+        await new Promise(requestAnimationFrame);
+      }
+      host.remove();
+      return performance.now() - started;
+    }, rows);
+    const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
+    const pids = [...new Set(trace.traceEvents.filter((e) => e.name === 'Canvas2DResourceProvider::ProduceCanvasResource').map((e) => e.pid))];
+    for (const pid of pids) {
+      const commits = canvasCommits(trace.traceEvents, pid).filter((d) => d >= 1);
+      console.log(`canvases of 4000×${rows}: ${ms.toFixed(0)} ms painting; pid ${pid}: longest tasks ${longTasks(trace.traceEvents, pid).length} over 50 ms; commits ≥ 1 ms: ${commits.map((d) => d.toFixed(0)).join(' ')}`);
+    }
+  }
+}
+
+function fmt(n: number): string {
+  return n.toFixed(0).padStart(6);
+}
+
+async function loss(pair: AppPair, stage: FileStage): Promise<void> {
+  const { page } = pair.sender;
+  const receiver = pair.receiver.page;
+  const path = stage.path('full-hd.bmp', photoBmp('coffee', 1920, 1080));
+  if ((await chooseImage(page, path)) !== 'ready') throw new Error('the app refused the image');
+  for (const percent of process.env.TRACE_NO_CLEAN === '1' ? [LOSS] : [0, LOSS]) {
+    if (percent > 0) applyPacketLoss(percent);
+    try {
+      for (let run = 0; run < RUNS; run++) {
+        await setSendOptions(page, { order: 'rows', lossPct: 0, repair: true });
+        for (const p of [page, receiver]) await p.evaluate(() => ((window as any).__channelLog.length = 0));
+        const startedAt = await startTransfer(pair);
+        const { state, endedAt } = await waitForTransferEnd(receiver, 120_000);
+        await new Promise((r) => setTimeout(r, 300));
+        const sent = (await page.evaluate(() => (window as any).__channelLog)) as LogEntry[];
+        const got = (await receiver.evaluate(() => (window as any).__channelLog)) as LogEntry[];
+        report(percent, run, state, startedAt, endedAt, sent, got);
+      }
+    } finally {
+      clearPacketLoss();
+    }
+  }
+}
+
+/** The six longest pauses in a series of times, as "length ms at start". */
+function gaps(times: number[], t0: number): string {
+  const pauses = times.slice(1).map((t, i) => [t - times[i]!, times[i]! - t0] as const);
+  return pauses
+    .sort((a, b) => b[0] - a[0])
+    .slice(0, 6)
+    .map(([length, at]) => `${length.toFixed(0)} @${at.toFixed(0)}`)
+    .join(', ');
+}
+
+function control(entry: LogEntry) {
+  return decodeControlMessage(Uint8Array.from(Buffer.from(entry[3] as string, 'base64')), DEFAULT_MANIFEST_LIMITS);
+}
+
+/** Folds both pages' channel logs into one line per pass: when it ran, how fast, what it lost, and the waits between. */
+function report(percent: number, run: number, state: string, t0: number, end: number, sent: LogEntry[], got: LogEntry[]): void {
+  console.log(`\n${percent} % loss, run ${run + 1}: ${state} in ${(end - t0).toFixed(0)} ms (Send click = 0; all times ms)`);
+  const sData = sent.filter((e) => e[1] === 's' && e[2] === 2);
+  const rData = got.filter((e) => e[1] === 'r' && e[2] === 2);
+  const ends = sent.filter((e) => e[1] === 's' && e[2] === 3);
+  const receipts = got.filter((e) => e[1] === 's' && e[2] === 4);
+  const manifest = sent.find((e) => e[1] === 's' && e[2] === 1);
+  if (manifest) console.log(`  manifest sent ${fmt(manifest[0] - t0)}`);
+  let from = 0;
+  for (let round = 0; round < ends.length; round++) {
+    const endAt = ends[round]![0];
+    const passSends = sData.filter((e) => e[0] >= from && e[0] <= endAt);
+    if (passSends.length === 0) break;
+    const first = passSends[0]![0];
+    const last = passSends.at(-1)![0];
+    const receiptAt = receipts[round]?.[0];
+    const nextFrom = receiptAt ?? Infinity;
+    const arrivals = rData.filter((e) => e[0] >= first && e[0] < (receipts[round]?.[0] ?? Infinity));
+    const lastArrival = arrivals.at(-1)?.[0] ?? first;
+    const eop = control(ends[round]!);
+    const missing = receiptAt ? (control(receipts[round]!) as { missing: Uint32Array }).missing.length : 0;
+    const endReceivedAt = got.find((e) => e[1] === 'r' && e[2] === 3 && e[0] >= first)?.[0];
+    const nextPass = sData.find((e) => e[0] > (receiptAt ?? Infinity));
+    const receiptIn = receiptAt ? sent.find((e) => e[1] === 'r' && e[2] === 4 && e[0] >= receiptAt)?.[0] : undefined;
+    console.log(
+      `  round ${round}: ${passSends.length} sent ${fmt(first - t0)}–${fmt(last - t0)} (${((passSends.length * 1150) / 1e3 / Math.max(1, last - first)).toFixed(1)} MB/s), ` +
+        `drained+end-of-pass sent ${fmt(endAt - t0)}, last arrival ${fmt(lastArrival - t0)}, end-of-pass in ${endReceivedAt ? fmt(endReceivedAt - t0) : '   ?'}, ` +
+        `${arrivals.length} arrived, receipt ${receiptAt ? `${fmt(receiptAt - t0)} missing ${missing} (${((100 * missing) / (eop.type === 'end-of-pass' ? eop.sent : 1)).toFixed(1)} %)` : 'none (verdict)'}` +
+        (receiptIn ? `, receipt in ${fmt(receiptIn - t0)}` : '') +
+        (nextPass ? `, next pass starts ${fmt(nextPass[0] - t0)}` : ''),
+    );
+    if (last - first > 2_000 || round === 0) {
+      console.log(`    longest gaps between sends: ${gaps(passSends.map((e) => e[0]), t0)}`);
+      console.log(`    longest gaps between arrivals: ${gaps(arrivals.map((e) => e[0]), t0)}`);
+    }
+    from = nextFrom;
+  }
+  const verdict = got.find((e) => e[1] === 's' && e[2] === 5);
+  if (verdict) console.log(`  verdict sent ${fmt(verdict[0] - t0)}`);
+  const peakBuffered = Math.max(0, ...sData.map((e) => e[4]));
+  console.log(`  peak bufferedAmount at send ${(peakBuffered / 1024).toFixed(0)} KiB`);
+}
+
+build();
+const stage = new FileStage();
+const browser = await launchChromium();
+tapContexts(browser);
+const server = await startServer();
+const app = await openRoom(browser, server);
+try {
+  // Warm-up: the first transfer after connecting is often several times slower.
+  if ((await chooseImage(app.sender.page, stage.path('warm.bmp', photoBmp('coffee', 1920, 1080)))) !== 'ready') throw new Error('warm-up refused');
+  await setSendOptions(app.sender.page, { order: 'rows', lossPct: 0, repair: true });
+  await startTransfer(app);
+  await waitForTransferEnd(app.receiver.page, 60_000);
+  if (PARTS.includes('health')) await health(browser, app, stage);
+  if (PARTS.includes('tiles')) await tiles(browser, app.receiver.page);
+  if (PARTS.includes('loss')) await loss(app, stage);
+} finally {
+  clearPacketLoss();
+  await app.close();
+  await server.close();
+  await browser.close();
+  stage.remove();
+}
