@@ -52,9 +52,9 @@ it('with 20 % simulated loss and repair off, the shown loss matches the missing 
 });
 
 /**
- * Generous waits: under real loss the app's repair rounds sometimes stall for seconds (the sender
- * waits for the unreliable channel to drain to zero before each end-of-pass, and SCTP's
- * retransmission timer backs off), measured at 1.3–34 s for this transfer.
+ * Generous waits: under 5 % real loss an unreliable channel (maxRetransmits: 0) here sometimes
+ * stalls for seconds at a time — a bare RTCDataChannel took 12.8 s instead of ~0.6 s for 6.2 MB
+ * in one run of six — so this transfer has taken from 1 s to over 60 s (docs/benchmarks.md).
  */
 it.skipIf(noRealLoss)('with 5 % real packet loss (nftables), repair on ends exact and repair off shows the loss', { timeout: 300_000 }, async ({ task }) => {
   const bmp = photoBmp('coffee', 1920, 1080);
@@ -66,7 +66,7 @@ it.skipIf(noRealLoss)('with 5 % real packet loss (nftables), repair on ends exac
   applyPacketLoss(5);
   try {
     await setSendOptions(pair.sender.page, { order: 'rows', repair: true });
-    expect(await sendAndWait(pair, 150_000)).toBe('complete');
+    expect(await sendAndWait(pair, 120_000)).toBe('complete');
     await saveScreenshot(pair.receiver.page, task.name, 'repair-on-receiver');
     const repaired = await readStats(pair.receiver.page);
     const exact = comparePixels(await readCanvas(pair.receiver.page), source);
@@ -75,7 +75,7 @@ it.skipIf(noRealLoss)('with 5 % real packet loss (nftables), repair on ends exac
 
     await setSendOptions(pair.sender.page, { order: 'rows', repair: false });
     await saveScreenshot(pair.sender.page, task.name, 'repair-off-sender-options');
-    expect(await sendAndWait(pair, 60_000)).toBe('incomplete');
+    expect(await sendAndWait(pair, 120_000)).toBe('incomplete');
     await saveScreenshot(pair.receiver.page, task.name, 'repair-off-receiver');
     const lossy = await readStats(pair.receiver.page);
     const comparison = comparePixels(await readCanvas(pair.receiver.page), source);
