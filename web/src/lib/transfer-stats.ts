@@ -68,35 +68,32 @@ export function senderStats(s: SenderStats): TransferStats {
  * Before the first one, `firstPassSent` (see first-pass-progress.ts) stands in for it.
  */
 export function receiverStats(s: ReceiverStats, firstPassSent: number): TransferStats {
-  if (s.senderAttempted === 0) {
-    return {
-      sent: firstPassSent,
-      received: s.received,
-      lostBySimulation: 0,
-      lostByNetwork: 0,
-      lostNotYetAttributed: Math.max(0, firstPassSent - s.received),
-      duplicates: s.duplicates,
-      reordered: s.reordered,
-      expected: s.expected,
-      repairRounds: s.rounds,
-      bytesPerSecond: s.goodputBytesPerSecond,
-      elapsedMs: s.elapsedMs,
-    };
-  }
-  // senderAttempted and simulatedDrops cover the passes that have ended; so must the arrivals.
-  const arrivedInEndedPasses = Math.min(s.received + s.duplicates, s.senderAttempted);
-  return {
-    sent: s.senderAttempted,
+  const counted = {
     received: s.received,
-    lostBySimulation: s.simulatedDrops,
-    lostByNetwork: Math.max(0, s.senderAttempted - arrivedInEndedPasses - s.simulatedDrops),
-    lostNotYetAttributed: 0,
     duplicates: s.duplicates,
     reordered: s.reordered,
     expected: s.expected,
     repairRounds: s.rounds,
     bytesPerSecond: s.goodputBytesPerSecond,
     elapsedMs: s.elapsedMs,
+  };
+  if (s.senderAttempted === 0) {
+    return {
+      ...counted,
+      sent: firstPassSent,
+      lostBySimulation: 0,
+      lostByNetwork: 0,
+      lostNotYetAttributed: Math.max(0, firstPassSent - s.received),
+    };
+  }
+  // senderAttempted and simulatedDrops cover the passes that have ended; so must the arrivals.
+  const arrivedInEndedPasses = Math.min(s.received + s.duplicates, s.senderAttempted);
+  return {
+    ...counted,
+    sent: s.senderAttempted,
+    lostBySimulation: s.simulatedDrops,
+    lostByNetwork: Math.max(0, s.senderAttempted - arrivedInEndedPasses - s.simulatedDrops),
+    lostNotYetAttributed: 0,
   };
 }
 
