@@ -10,9 +10,11 @@
  * the source's. Environment: TRACE_PARTS (health,loss; also tiles), TRACE_RUNS (3), TRACE_LOSS
  * (5 %), TRACE_NO_CLEAN=1 skips the no-loss runs, TRACE_ALTERNATE=1 sends a full-HD image before
  * each 4000×3000 one as bench:e2e does, and the experiments TRACE_HIDE_CANVAS=1 and
- * TRACE_MAX_RETRANSMITS=n described where they act.
+ * TRACE_MAX_RETRANSMITS=n described where they act; TRACE_SAVE=prefix writes each health run's
+ * whole trace to prefix-N.json (for chrome://tracing or Perfetto).
  */
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -100,7 +102,7 @@ function tapContexts(browser: Browser): void {
   };
 }
 
-interface TraceEvent { name: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: any }
+interface TraceEvent { name: string; ph: string; ts: number; dur?: number; tdur?: number; pid: number; tid: number; args?: any }
 
 /** The receiver's long tasks, each with the events over 3 ms inside it, from a Chromium trace. */
 function longTasks(events: TraceEvent[], receiverPid: number): string[] {
@@ -116,7 +118,9 @@ function longTasks(events: TraceEvent[], receiverPid: number): string[] {
         const what = d.functionName || d.url ? ` ${d.functionName ?? ''} ${String(d.url ?? '').split('/').pop()}:${d.lineNumber ?? ''}` : d.type ? ` ${d.type}` : '';
         return `      ${(e.dur! / 1000).toFixed(1).padStart(6)} ms  ${e.name}${what}`;
       });
-    return [`  task ${(task.dur! / 1000).toFixed(1)} ms`, ...inside.slice(0, 25)].join('\n');
+    // tdur is the thread's CPU time: on 2 busy cores a long task is often mostly time not running.
+    const cpu = task.tdur === undefined ? '' : ` (main thread ran ${(task.tdur / 1000).toFixed(1)} ms of it)`;
+    return [`  task ${(task.dur! / 1000).toFixed(1)} ms${cpu}`, ...inside.slice(0, 25)].join('\n');
   });
 }
 
@@ -132,7 +136,7 @@ async function health(browser: Browser, pair: AppPair, stage: FileStage): Promis
   if ((await chooseImage(page, path)) !== 'ready') throw new Error('the app refused the image');
   await setSendOptions(page, { order: 'rows', lossPct: 0, repair: true });
   // Experiment: a canvas out of the layer tree is never committed to the compositor.
-  if (process.env.TRACE_HIDE_CANVAS === '1') await receiver.addStyleTag({ content: '[data-testid="receive-canvas"] { display: none !important }' });
+  if (process.env.TRACE_HIDE_CANVAS === '1') await receiver.addStyleTag({ content: '[data-testid="receive-image"] { display: none !important }' });
   const fullHd = stage.path('between.bmp', photoBmp('coffee', 1920, 1080));
   for (let run = 0; run < RUNS; run++) {
     if (process.env.TRACE_ALTERNATE === '1') {
@@ -146,7 +150,9 @@ async function health(browser: Browser, pair: AppPair, stage: FileStage): Promis
     const startedAt = await startTransfer(pair);
     const { state, endedAt } = await waitForTransferEnd(receiver, 120_000);
     await new Promise((r) => setTimeout(r, 1_500));
-    const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
+    const raw = await browser.stopTracing();
+    if (process.env.TRACE_SAVE) writeFileSync(`${process.env.TRACE_SAVE}-${run + 1}.json`, raw);
+    const trace = JSON.parse(raw.toString()) as { traceEvents: TraceEvent[] };
     // Tracing covers the whole browser: both pages' renderers are listed; the receiver's is the
     // one whose animation-frame callbacks paint (ReceiveDisplay's #paintFrame).
     const pids = [...new Set(trace.traceEvents.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => e.pid))];

@@ -19,7 +19,7 @@ let coarseError = '';
  * Records when the first Adam7 pass (every 8th pixel of every 8th row: the coarse picture) is
  * complete on the canvas, i.e. equals `expected` (its RGBA, pass order, base64). Reads only the
  * rows still incomplete, once per animation frame, as the app paints per frame. Checking starts
- * once the harness's transfer watch has seen this transfer begin and the canvas has the image's
+ * once the harness's transfer watch has seen this transfer begin and the strips have the image's
  * size; the caller makes sure the canvas held a different image before (the bench sends the
  * 4000×3000 one in between), so nothing stale can pass for the new picture.
  */
@@ -30,16 +30,20 @@ export function watchCoarse(width: number, height: number, expectedBase64: strin
   const columns = Math.ceil(width / 8);
   let pending = Array.from({ length: Math.ceil(height / 8) }, (_, row) => row);
   const frame = () => {
-    const canvas = byTestId('receive-canvas') as HTMLCanvasElement | null;
+    const strips = [...(byTestId('receive-image')?.querySelectorAll('canvas') ?? [])];
+    const rows = strips.reduce((sum, strip) => sum + strip.height, 0);
     const begun = window.transferWatch.transferTimes().activeAt > 0;
-    if (begun && canvas && canvas.width === width && canvas.height === height) {
-      const context = canvas.getContext('2d');
-      if (!context) {
-        coarseError = 'receive-canvas has no 2d context';
-        return;
-      }
+    if (begun && strips.length > 0 && strips[0]!.width === width && rows === height) {
       pending = pending.filter((row) => {
-        const data = context.getImageData(0, row * 8, width, 1).data;
+        // The app shows the picture as strips of canvas, each with its first image row in data-top.
+        const y = row * 8;
+        const strip = strips.findLast((s) => Number(s.dataset.top) <= y)!;
+        const context = strip.getContext('2d');
+        if (!context) {
+          coarseError = 'a strip of receive-image has no 2d context';
+          return true;
+        }
+        const data = context.getImageData(0, y - Number(strip.dataset.top), width, 1).data;
         for (let column = 0; column < columns; column++) {
           const at = column * 32;
           const want = (row * columns + column) * 4;
@@ -47,6 +51,7 @@ export function watchCoarse(width: number, height: number, expectedBase64: strin
         }
         return false;
       });
+      if (coarseError) return;
       if (pending.length === 0) {
         coarseAt = epochNow();
         return;

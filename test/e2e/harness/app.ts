@@ -220,24 +220,26 @@ export interface CanvasPixels {
   rgba: Uint8Array;
 }
 
-/** The receiver's canvas, read back pixel for pixel. */
+/**
+ * The receiver's picture, read back pixel for pixel: the app shows it as strips of canvas (each
+ * with its first image row in `data-top`), drawn here onto one canvas of the image's size.
+ */
 export async function readCanvas(page: Page): Promise<CanvasPixels> {
-  const { width, height, base64 } = await page.getByTestId('receive-canvas').evaluate((element) => {
-    const canvas = element as HTMLCanvasElement;
-    let context = canvas.getContext('2d');
-    if (!context) {
-      // The app draws with another context type: copy the canvas onto a 2D one to read it.
-      const copy = document.createElement('canvas');
-      copy.width = canvas.width;
-      copy.height = canvas.height;
-      context = copy.getContext('2d')!;
-      context.drawImage(canvas, 0, 0);
-    }
-    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+  const { width, height, base64 } = await page.getByTestId('receive-image').evaluate((host) => {
+    const strips = [...host.querySelectorAll('canvas')];
+    if (strips.length === 0) throw new Error('receive-image holds no canvas');
+    const width = strips[0]!.width;
+    const height = strips.reduce((rows, strip) => rows + strip.height, 0);
+    const whole = document.createElement('canvas');
+    whole.width = width;
+    whole.height = height;
+    const context = whole.getContext('2d')!;
+    for (const strip of strips) context.drawImage(strip, 0, Number(strip.dataset.top));
+    const data = context.getImageData(0, 0, width, height).data;
     // Strings cross the protocol far faster than arrays of numbers; build base64 in slices.
     let binary = '';
     for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode(...data.subarray(i, i + 0x8000));
-    return { width: canvas.width, height: canvas.height, base64: btoa(binary) };
+    return { width, height, base64: btoa(binary) };
   });
   return { width, height, rgba: new Uint8Array(Buffer.from(base64, 'base64')) };
 }

@@ -1,15 +1,9 @@
-/** What arrived, saved to the user's disk: BMP in the image's own pixel format, or PNG. */
+/** What arrived, saved to the user's disk: BMP in the image's own pixel format (PNG: TiledCanvas.toPngBlob). */
 import { encodeBmp } from '../../../shared/bmp/index.ts';
 import type { NativeImage } from '../../../shared/pixels/pixel-format.ts';
 
 export function bmpBlob(image: NativeImage): Blob {
   return new Blob([encodeBmp(image) as Uint8Array<ArrayBuffer>], { type: 'image/bmp' });
-}
-
-export function pngBlob(canvas: HTMLCanvasElement): Promise<Blob> {
-  return new Promise((resolve, reject) =>
-    canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the canvas could not be encoded as PNG'))), 'image/png'),
-  );
 }
 
 export function saveBlob(blob: Blob, fileName: string): void {

@@ -1,14 +1,14 @@
 /**
- * The incoming image on screen. Raw view: each animation frame paints just the rectangles the
- * new packets touched, straight from the receiver's RGBA buffer, a bounded area per frame.
- * Concealed view and loss map need a whole-image pass, so they are redrawn on a slower timer and
- * when the transfer ends.
+ * The incoming image on screen, as strips of canvas (TiledCanvas). Raw view: each animation frame
+ * paints just the rectangles the new packets touched, straight from the receiver's RGBA buffer,
+ * on a bounded area of strips per frame. Concealed view and loss map need a whole-image pass, so
+ * they are redrawn on a slower timer and when the transfer ends.
  */
 import { untrack } from 'svelte';
 import type { Receiver } from '../../../shared/transfer/index.ts';
-import { CanvasPainter } from '../image/canvas-painter.ts';
-import { bmpBlob, pngBlob, receivedName, saveBlob } from '../image/download.ts';
+import { bmpBlob, receivedName, saveBlob } from '../image/download.ts';
 import { lossMapRgba } from '../image/loss-map.ts';
+import { TiledCanvas } from '../image/tiled-canvas.ts';
 
 /**
  * A frame's paint may take at most this share of the main thread: scattered packets and repair
@@ -17,12 +17,14 @@ import { lossMapRgba } from '../image/loss-map.ts';
  */
 const PAINT_BUDGET = 0.2;
 /**
- * Pixels painted per frame at most; the rest of the changes wait for the next frames. A paint's
- * cost follows its area twice — putImageData, then the canvas commit at the end of the frame —
- * and a repair round touches rows all over the image: one 12-megapixel paint took 260 ms plus a
- * 290 ms commit on 2 cores. Half a megapixel keeps both at a few milliseconds.
+ * Pixels of strips a frame may change; the rest of the changes wait for the next frames. A paint's
+ * cost follows area twice — putImageData on the changed rows, then the commit of every changed
+ * strip whole at the end of the frame — and a repair round touches rows all over the image: one
+ * 12-megapixel paint took 260 ms plus a 290 ms commit on 2 cores. Half a megapixel keeps both at
+ * a few milliseconds.
  */
 const FRAME_PIXELS = 1 << 19;
+const FRAME_TILES = 2;
 /** Whole-image redraws: about every 10 ms per megapixel, within these bounds. */
 const MIN_REDRAW_MS = 250;
 const MAX_REDRAW_MS = 2_000;
@@ -33,9 +35,8 @@ export class ReceiveDisplay {
   conceal = $state(false);
   lossMap = $state(false);
 
-  #canvas: HTMLCanvasElement | null = null;
-  #painter: CanvasPainter | null = null;
-  #overlayPainter: CanvasPainter | null = null;
+  #painter: TiledCanvas | null = null;
+  #overlayPainter: TiledCanvas | null = null;
   #frame = 0;
   /** performance.now() before which the next paint waits, per {@link PAINT_BUDGET}. */
   #nextPaintAt = 0;
@@ -47,17 +48,16 @@ export class ReceiveDisplay {
     this.receiver = receiver;
   }
 
-  /** Binds the canvases for the current receiver; the returned function unbinds them. */
-  attach(canvas: HTMLCanvasElement, overlay: HTMLCanvasElement): () => void {
+  /** Fills the two hosts with strips for the current receiver; the returned function unbinds them. */
+  attach(host: HTMLElement, overlayHost: HTMLElement): () => void {
     const receiver = this.receiver;
     if (!receiver) return () => {};
     const { width, height } = receiver.manifest;
-    this.#canvas = canvas;
-    this.#painter = new CanvasPainter(canvas, width, height);
-    this.#overlayPainter = new CanvasPainter(overlay, width, height);
+    this.#painter = new TiledCanvas(host, width, height);
+    this.#overlayPainter = new TiledCanvas(overlayHost, width, height);
     this.#concealed = null;
     this.#lossMap = null;
-    // A fresh canvas is already clear: painting an empty 24-megapixel buffer would only cost
+    // Fresh strips are already clear: painting an empty 24-megapixel buffer would only cost
     // time. Only a new receiver re-binds; the toggles redraw through their own methods.
     if (receiver.stats.received > 0) untrack(() => this.#redrawAll());
     const period = Math.min(MAX_REDRAW_MS, Math.max(MIN_REDRAW_MS, (width * height) / 100_000));
@@ -66,7 +66,7 @@ export class ReceiveDisplay {
       clearInterval(this.#redrawTimer);
       cancelAnimationFrame(this.#frame);
       this.#frame = 0;
-      this.#canvas = this.#painter = this.#overlayPainter = null;
+      this.#painter = this.#overlayPainter = null;
     };
   }
 
@@ -107,7 +107,7 @@ export class ReceiveDisplay {
 
   async downloadPng(): Promise<void> {
     const receiver = this.receiver;
-    if (receiver && this.#canvas) saveBlob(await pngBlob(this.#canvas), receivedName(receiver.manifest.fileName, 'png'));
+    if (receiver && this.#painter) saveBlob(await this.#painter.toPngBlob(), receivedName(receiver.manifest.fileName, 'png'));
   }
 
   #paintFrame(): void {
@@ -122,12 +122,29 @@ export class ReceiveDisplay {
     }
     // The concealed view is redrawn whole on the timer; a raw patch would un-conceal its holes.
     if (this.conceal) return;
-    const rects = receiver.takeDirtyRects(FRAME_PIXELS);
-    for (const rect of rects) this.#painter.paintRect(receiver.rgba, rect);
+    this.#paintDirtyBands(receiver, this.#painter);
     const end = performance.now();
     this.#nextPaintAt = end + ((end - start) * (1 - PAINT_BUDGET)) / PAINT_BUDGET;
     // Changes beyond this frame's share: paint them on the next frames, even if no packet comes.
     if (receiver.hasDirtyRects) this.#frame = requestAnimationFrame(() => this.#paintFrame());
+  }
+
+  /**
+   * Paints changed bands, one at a time in the receiver's fair order, until the strips they
+   * touched add up to {@link FRAME_PIXELS}: the commit copies every touched strip whole, so
+   * scattered bands cost a strip each.
+   */
+  #paintDirtyBands(receiver: Receiver, painter: TiledCanvas): void {
+    const touched = new Set<number>();
+    let painted = 0;
+    while (receiver.hasDirtyRects && painted < FRAME_PIXELS && touched.size < FRAME_TILES) {
+      // A budget of one pixel takes exactly one band.
+      for (const rect of receiver.takeDirtyRects(1)) {
+        painter.paintRect(receiver.rgba, rect);
+        painted += rect.width * rect.height;
+        for (let tile = painter.tileOf(rect.y), last = painter.tileOf(rect.y + rect.height - 1); tile <= last; tile++) touched.add(tile);
+      }
+    }
   }
 
   #onRedrawTick(): void {
@@ -149,7 +166,7 @@ export class ReceiveDisplay {
     } else {
       this.#painter.paintAll(receiver.rgba);
     }
-    // When off, the overlay canvas is hidden and its buffer never allocated.
+    // When off, the overlay strips are hidden and their buffer never allocated.
     if (!this.lossMap) return;
     this.#lossMap = lossMapRgba(receiver.missingPixelMask(), this.#lossMap ?? new Uint8ClampedArray(receiver.rgba.length));
     this.#overlayPainter.paintAll(this.#lossMap);
