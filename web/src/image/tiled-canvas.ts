@@ -2,17 +2,16 @@
  * A large image on screen as a stack of full-width strips, each its own canvas, 1 image pixel =
  * 1 canvas pixel; CSS scales the stack as one picture.
  *
- * Why not one canvas: Chromium hands a changed canvas to the compositor by copying its whole
- * bitmap each frame, and the first frames of a freshly sized canvas also allocate the bitmaps
- * it is copied into. With software rendering (no GPU), one 4000 × 3000 canvas took 237, 457 and
- * 333 ms for its first three commits and up to 41 ms for later ones, on the main thread, in the
- * middle of a transfer (`TRACE_PARTS=health npx tsx bench/e2e/transfer-trace.ts`). A strip of
- * about {@link TILE_PIXELS} pixels costs a few milliseconds, and only the strips that changed
- * are committed.
+ * Why not one canvas: Chromium hands a changed canvas to the compositor by copying its bitmap,
+ * and the first frames of a freshly sized canvas also allocate the bitmaps it is copied into.
+ * With software rendering (no GPU), one 4000 × 3000 canvas took 237, 457 and 333 ms for its
+ * first three commits, on the main thread, in the middle of a transfer
+ * (`TRACE_PARTS=health npx tsx bench/e2e/transfer-trace.ts`). Strips bound each of those costs
+ * to a strip's size, spread over the frames that first paint each strip.
  */
 import { BAND_ROWS, type Rect } from '../../../shared/transfer/index.ts';
 
-/** Pixels per strip, roughly: an eighth of a megapixel, 512 KB of RGBA. */
+/** Pixels per strip, roughly: a quarter of a megapixel, 1 MB of RGBA. */
 const TILE_PIXELS = 1 << 18;
 
 export class TiledCanvas {

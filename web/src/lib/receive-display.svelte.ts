@@ -17,13 +17,16 @@ import { TiledCanvas } from '../image/tiled-canvas.ts';
  */
 const PAINT_BUDGET = 0.2;
 /**
- * Pixels of strips a frame may change; the rest of the changes wait for the next frames. A paint's
- * cost follows area twice — putImageData on the changed rows, then the commit of every changed
- * strip whole at the end of the frame — and a repair round touches rows all over the image: one
- * 12-megapixel paint took 260 ms plus a 290 ms commit on 2 cores. Half a megapixel keeps both at
- * a few milliseconds.
+ * Pixels a frame may paint; the rest of the changes wait for the next frames. A paint's cost
+ * follows its area twice — putImageData, then the commit of the changed strips at the end of the
+ * frame — and a repair round touches rows all over the image: one 12-megapixel paint took 260 ms
+ * plus a 290 ms commit on 2 cores. Half a megapixel keeps both at a few milliseconds.
  */
 const FRAME_PIXELS = 1 << 19;
+/**
+ * Strips a frame may change: each changed strip is copied whole to the compositor at the end of
+ * the frame, and a strip's first commits also allocate its bitmaps.
+ */
 const FRAME_TILES = 2;
 /** Whole-image redraws: about every 10 ms per megapixel, within these bounds. */
 const MIN_REDRAW_MS = 250;
@@ -130,9 +133,8 @@ export class ReceiveDisplay {
   }
 
   /**
-   * Paints changed bands, one at a time in the receiver's fair order, until the strips they
-   * touched add up to {@link FRAME_PIXELS}: the commit copies every touched strip whole, so
-   * scattered bands cost a strip each.
+   * Paints changed bands, one at a time in the receiver's fair order, until {@link FRAME_PIXELS}
+   * are painted or {@link FRAME_TILES} strips touched: scattered bands cost a strip each.
    */
   #paintDirtyBands(receiver: Receiver, painter: TiledCanvas): void {
     const touched = new Set<number>();
