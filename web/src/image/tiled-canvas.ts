@@ -41,11 +41,6 @@ export class TiledCanvas {
     host.replaceChildren(...canvases);
   }
 
-  /** Number of strips. */
-  get tileCount(): number {
-    return this.#contexts.length;
-  }
-
   /** The strip holding image row `y`. */
   tileOf(y: number): number {
     return Math.floor(y / this.tileRows);
