@@ -5,7 +5,8 @@
  *
  * Inside a private network namespace when run as root (it re-runs itself through
  * scripts/run-e2e.mjs), so that WebRTC works headless and the nftables loss stays inside.
- * BENCH_E2E_RUNS sets the runs per case (default 5); medians are printed.
+ * BENCH_E2E_RUNS sets the runs per case (default 5), BENCH_E2E_LOSS the loss percents (default
+ * 2,5; empty for none); medians are printed.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,8 @@ if (process.env.PIXELDROP_NETNS === undefined) {
 }
 
 const RUNS = Number(process.env.BENCH_E2E_RUNS ?? 5);
-const LOSS_PERCENTS = [2, 5];
+/** BENCH_E2E_LOSS: the real-loss cases, in percent (default 2,5; empty skips them). */
+const LOSS_PERCENTS = (process.env.BENCH_E2E_LOSS ?? '2,5').split(',').filter((p) => p.trim() !== '').map(Number);
 /** Classic baseline: enough one-pixel messages for a steady rate, far fewer than a whole image. */
 const CLASSIC_PIXELS = 200_000;
 

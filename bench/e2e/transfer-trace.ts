@@ -7,7 +7,7 @@
  *      on both pages, folded into passes, waits and losses per repair round, with the longest
  *      pauses in sending and arriving.
  * It builds the app unminified into a directory of its own, so function names in the trace are
- * the source's. Environment: TRACE_PARTS (health,loss; also tiles), TRACE_RUNS (3), TRACE_LOSS
+ * the source's. Environment: TRACE_PARTS (health,loss; also tiles, profile, timeline), TRACE_RUNS (3), TRACE_LOSS
  * (5 %), TRACE_NO_CLEAN=1 skips the no-loss runs, TRACE_ALTERNATE=1 sends a full-HD image before
  * each 4000×3000 one as bench:e2e does, and the experiments TRACE_HIDE_CANVAS=1 and
  * TRACE_MAX_RETRANSMITS=n described where they act; TRACE_SAVE=prefix writes each health run's
@@ -209,6 +209,106 @@ function fmt(n: number): string {
   return n.toFixed(0).padStart(6);
 }
 
+interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
+interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+
+/** Sampled JS time per function (self time, ms) of one page's CPU profile, the longest first. */
+function selfTimes(profile: CpuProfile): Array<[string, number]> {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const totals = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const frame = byId.get(id)!.callFrame;
+    const name = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop() ?? ''}:${frame.lineNumber + 1}`;
+    totals.set(name, (totals.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...totals].sort((a, b) => b[1] - a[1]);
+}
+
+/**
+ * Where each page's main thread spends a full-HD transfer without loss: a V8 CPU profile of the
+ * sender and the receiver (sampling every 0.2 ms), summed over the runs.
+ */
+async function profile(pair: AppPair, stage: FileStage): Promise<void> {
+  const pages = { sender: pair.sender.page, receiver: pair.receiver.page };
+  if ((await chooseImage(pages.sender, stage.path('profile.bmp', photoBmp('coffee', 1920, 1080)))) !== 'ready') throw new Error('the app refused the image');
+  await setSendOptions(pages.sender, { order: 'rows', lossPct: 0, repair: true });
+  const sessions = await Promise.all(Object.values(pages).map((p) => p.context().newCDPSession(p)));
+  const totals = [new Map<string, number>(), new Map<string, number>()];
+  let transferMs = 0;
+  for (let run = 0; run < RUNS; run++) {
+    for (const cdp of sessions) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
+    const startedAt = await startTransfer(pair);
+    const { state, endedAt } = await waitForTransferEnd(pages.receiver, 60_000);
+    transferMs += endedAt - startedAt;
+    console.log(`full-HD run ${run + 1}: ${state} in ${(endedAt - startedAt).toFixed(0)} ms`);
+    for (const [i, cdp] of sessions.entries()) {
+      const { profile: p } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+      for (const [name, ms] of selfTimes(p)) totals[i]!.set(name, (totals[i]!.get(name) ?? 0) + ms);
+    }
+  }
+  for (const [i, side] of Object.keys(pages).entries()) {
+    const rows = [...totals[i]!].sort((a, b) => b[1] - a[1]);
+    const busy = rows.filter(([name]) => !name.startsWith('(idle)')).reduce((sum, [, ms]) => sum + ms, 0);
+    console.log(`\n${side}: ${(busy / RUNS).toFixed(0)} ms of samples per run outside (idle), transfers ${(transferMs / RUNS).toFixed(0)} ms; self time per run:`);
+    for (const [name, ms] of rows.slice(0, 22)) console.log(`  ${(ms / RUNS).toFixed(1).padStart(7)} ms  ${name}`);
+  }
+}
+
+/** Self time (ms) per trace event name on one thread: each event's duration less its children's. */
+function selfTimeByEvent(events: TraceEvent[], pid: number, tid: number): Map<string, number> {
+  const onThread = events.filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  const totals = new Map<string, number>();
+  const stack: Array<{ event: TraceEvent; children: number }> = [];
+  const close = (until: number) => {
+    while (stack.length > 0 && stack.at(-1)!.event.ts + stack.at(-1)!.event.dur! <= until) {
+      const { event, children } = stack.pop()!;
+      const d = event.args?.data ?? {};
+      const name = event.name === 'FunctionCall' || event.name === 'EventDispatch' ? `${event.name} ${d.functionName ?? d.type ?? ''}` : event.name;
+      totals.set(name, (totals.get(name) ?? 0) + (event.dur! - children) / 1000);
+    }
+  };
+  for (const event of onThread) {
+    close(event.ts);
+    if (stack.length > 0) stack.at(-1)!.children += event.dur!;
+    stack.push({ event, children: 0 });
+  }
+  close(Number.POSITIVE_INFINITY);
+  return totals;
+}
+
+/**
+ * Where the receiver's main thread spends a full-HD transfer without loss, by trace event (self
+ * time, summed over the runs): what a JS profile shows only as "(program)".
+ */
+async function timeline(browser: Browser, pair: AppPair, stage: FileStage): Promise<void> {
+  const receiver = pair.receiver.page;
+  if ((await chooseImage(pair.sender.page, stage.path('timeline.bmp', photoBmp('coffee', 1920, 1080)))) !== 'ready') throw new Error('the app refused the image');
+  await setSendOptions(pair.sender.page, { order: 'rows', lossPct: 0, repair: true });
+  const totals = new Map<string, Map<string, number>>();
+  for (let run = 0; run < RUNS; run++) {
+    await browser.startTracing(receiver, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink', 'cc', 'toplevel'] });
+    const startedAt = await startTransfer(pair);
+    const { state, endedAt } = await waitForTransferEnd(receiver, 60_000);
+    const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
+    console.log(`full-HD run ${run + 1}: ${state} in ${(endedAt - startedAt).toFixed(0)} ms`);
+    for (const thread of trace.traceEvents.filter((e) => e.name === 'thread_name' && /CrRendererMain|Compositor$/.test(e.args?.name))) {
+      const key = `${thread.args.name} pid ${thread.pid}`;
+      const into = totals.get(key) ?? new Map<string, number>();
+      for (const [name, ms] of selfTimeByEvent(trace.traceEvents, thread.pid, thread.tid)) into.set(name, (into.get(name) ?? 0) + ms);
+      totals.set(key, into);
+    }
+  }
+  for (const [thread, byName] of totals) {
+    const rows = [...byName].sort((a, b) => b[1] - a[1]);
+    console.log(`\n${thread}: ${(rows.reduce((sum, [, ms]) => sum + ms, 0) / RUNS).toFixed(0)} ms traced per run; self time per run:`);
+    for (const [name, ms] of rows.slice(0, 25)) console.log(`  ${(ms / RUNS).toFixed(1).padStart(7)} ms  ${name}`);
+  }
+}
+
 async function loss(pair: AppPair, stage: FileStage): Promise<void> {
   const { page } = pair.sender;
   const receiver = pair.receiver.page;
@@ -294,7 +394,8 @@ function report(percent: number, run: number, state: string, t0: number, end: nu
 build();
 const stage = new FileStage();
 const browser = await launchChromium();
-tapContexts(browser);
+// The tap costs the pages time of their own: only the loss part reads it.
+if (PARTS.includes('loss')) tapContexts(browser);
 const server = await startServer();
 const app = await openRoom(browser, server);
 try {
@@ -305,6 +406,8 @@ try {
   await waitForTransferEnd(app.receiver.page, 60_000);
   if (PARTS.includes('health')) await health(browser, app, stage);
   if (PARTS.includes('tiles')) await tiles(browser, app.receiver.page);
+  if (PARTS.includes('profile')) await profile(app, stage);
+  if (PARTS.includes('timeline')) await timeline(browser, app, stage);
   if (PARTS.includes('loss')) await loss(app, stage);
 } finally {
   clearPacketLoss();

@@ -50,6 +50,12 @@ export interface SenderOptions {
   readonly repairRounds?: number;
   /** Bytes per second handed to the channel; default unlimited (paced by the buffer alone). */
   readonly rateLimit?: number;
+  /**
+   * CRC-32 of `image.pixels`, when the caller already has it (the app computes it when the image
+   * is chosen): the manifest then goes out at once instead of after a checksum pass. A wrong value
+   * makes the receiver's verdict a CRC mismatch.
+   */
+  readonly pixelsCrc32?: number;
   readonly highWaterMark?: number;
   readonly lowWaterMark?: number;
   readonly packetsPerTurn?: number;
@@ -128,6 +134,10 @@ export class Sender {
     if (!Number.isInteger(repairRounds) || repairRounds < 0 || repairRounds > MAX_REPAIR_ROUNDS) {
       throw new RangeError(`repairRounds must be an integer in 0–${MAX_REPAIR_ROUNDS}, got ${repairRounds}`);
     }
+    const known = options.pixelsCrc32;
+    if (known !== undefined && !(Number.isInteger(known) && known >= 0 && known <= 0xffffffff)) {
+      throw new RangeError(`pixelsCrc32 must be an unsigned 32-bit integer, got ${known}`);
+    }
     const bpp = image.format.bitsPerPixel;
     const scanOrder: ScanOrder =
       kind === 'scattered' ? chooseScatterOrder(image.width, image.height, pixelsPerPacket(payloadBytes, bpp)) : { kind };
@@ -170,16 +180,26 @@ export class Sender {
     return this.manifest.transferId;
   }
 
-  /** Checksums the pixels (a slice per turn), then sends the manifest and starts the first pass. */
+  /**
+   * Checksums the pixels (a slice per turn) unless the CRC was given, then sends the manifest and
+   * starts the first pass.
+   */
   start(): void {
     if (this._state !== 'preparing' || this.pendingWork) return;
     this.startedAt = this.options.now();
-    this.pendingWork = crc32InTurns(this.pixels, this.options.schedule, (crc) => {
-      this.pendingWork = undefined;
-      this._manifest = { ...this._manifest, crc32: crc };
-      this.options.control.send(encodeManifest(this._manifest));
-      this.startPass(null);
-    });
+    const known = this.options.pixelsCrc32;
+    if (known !== undefined) this.sendManifest(known);
+    else
+      this.pendingWork = crc32InTurns(this.pixels, this.options.schedule, (crc) => {
+        this.pendingWork = undefined;
+        this.sendManifest(crc);
+      });
+  }
+
+  private sendManifest(crc: number): void {
+    this._manifest = { ...this._manifest, crc32: crc };
+    this.options.control.send(encodeManifest(this._manifest));
+    this.startPass(null);
   }
 
   private startPass(sequences: Uint32Array | null): void {

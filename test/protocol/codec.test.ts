@@ -1,4 +1,5 @@
 /** Round trips, validation and error codes of the wire format. */
+import { crc32 as zlibCrc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -48,6 +49,18 @@ describe('crc32', () => {
     expect(crc32(bytes)).toBe(0xcbf43926);
     expect(crc32(bytes.subarray(4), crc32(bytes.subarray(0, 4)))).toBe(0xcbf43926);
     expect(crc32(new Uint8Array(0))).toBe(0);
+  });
+
+  it('equals zlib for any bytes, length, offset and split (the 16-byte steps and the tail)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(40), fc.nat(300), (bytes, offset, cut) => {
+        const view = bytes.subarray(Math.min(offset, bytes.length));
+        const at = Math.min(cut, view.length);
+        expect(crc32(view)).toBe(zlibCrc32(view));
+        expect(crc32(view.subarray(at), crc32(view.subarray(0, at)))).toBe(zlibCrc32(view));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -230,6 +230,28 @@ describe('sessions', () => {
     expect(receiver.state).toBe('complete');
   });
 
+  it('with the CRC given, sends the manifest at once and still ends verified', () => {
+    const image = randomImage(1500, 1000, bgr, 22);
+    const pair = connectPair();
+    const sender = pair.alice.send(image, { fileName: 'k.bmp', pixelsCrc32: crc32(image.pixels) });
+    expect(sender.state).toBe('sending');
+    expect(sender.manifest.crc32).toBe(crc32(image.pixels));
+    pair.time.run();
+    expect(sender.state).toBe('complete');
+    expect(pair.received[0]!.state).toBe('complete');
+  });
+
+  it('a wrong CRC given by the caller ends as a CRC mismatch, not as complete', () => {
+    const image = randomImage(300, 200, bgr, 23);
+    const { sender, receiver } = transfer(image, { pixelsCrc32: (crc32(image.pixels) ^ 1) >>> 0 });
+    expect(receiver.state).toBe('incomplete');
+    expect(sender.state).toBe('incomplete');
+  });
+
+  it.each([-1, 2 ** 32, 1.5, Number.NaN])('refuses a given CRC of %s', (crc) => {
+    expect(() => connectPair().alice.send(randomImage(10, 10, bgr, 24), { fileName: 'x.bmp', pixelsCrc32: crc })).toThrow(RangeError);
+  });
+
   it('cancel from the receiver stops the sender', () => {
     const pair = connectPair({ bytesPerMs: 500 });
     const sender = pair.alice.send(randomImage(300, 300, bgr, 12), { fileName: 'c.bmp' });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NativeImage } from '../../shared/pixels/pixel-format.ts';
+import { crc32 } from '../../shared/protocol/index.ts';
 import { createMemoryControlLink, createMemoryPacketLink, type Scheduler } from '../../shared/transfer/index.ts';
 import { ReceiveDisplay } from '../../web/src/lib/receive-display.svelte.ts';
 import { SendOptions } from '../../web/src/lib/send-options.svelte.ts';
@@ -57,6 +58,18 @@ describe('TransferDesk', () => {
     expect(alice.sending).toBe(false);
     expect(alice.history).toHaveLength(1);
     expect(bob.history).toHaveLength(1);
+  });
+
+  it('with the CRC from the image choice, the first packets go out with Send itself', async () => {
+    const { alice, bob } = pair();
+    const image = gradient();
+    alice.send(image, 'other.bmp', new SendOptions());
+    expect(alice.current!.stats.sent).toBe(0);
+    await until(() => bob.current?.phase === 'complete');
+    alice.send(image, 'gradient.bmp', new SendOptions(), crc32(image.pixels));
+    expect(alice.current!.stats.sent).toBeGreaterThan(0);
+    await until(() => bob.current?.fileName === 'gradient.bmp' && bob.current.phase === 'complete');
+    expect(bob.current!.stats.received).toBe(bob.current!.stats.expected);
   });
 
   it('ends an unfinished transfer as interrupted when the link closes, and lists both in the history', async () => {

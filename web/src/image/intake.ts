@@ -5,6 +5,7 @@
 import { BmpError, BmpErrorCode, readBmp } from '../../../shared/bmp/index.ts';
 import { fromRgba } from '../../../shared/pixels/from-rgba.ts';
 import type { NativeImage } from '../../../shared/pixels/pixel-format.ts';
+import { crc32InTurns } from '../../../shared/transfer/index.ts';
 import { bmpFacts, type BmpFacts } from './bmp-facts.ts';
 
 /** Same ceiling as the BMP reader's default and the receiver's manifest limit. */
@@ -19,6 +20,11 @@ export interface PickedImage {
   /** The MIME type of a converted image, e.g. `image/png`. */
   sourceType: string;
   fileBytes: number;
+  /**
+   * CRC-32 of the image's pixels, for the manifest: computed once here, while the person reaches
+   * for Send, so that sending starts at once.
+   */
+  pixelsCrc32: number;
 }
 
 export type IntakeErrorCode = 'NOT_AN_IMAGE' | 'TOO_LARGE' | 'BAD_BMP' | 'UNSUPPORTED_BMP' | 'EMPTY';
@@ -39,11 +45,26 @@ export async function readImageFile(file: File): Promise<PickedImage> {
   if (file.size > MAX_FILE_BYTES) throw new IntakeError('TOO_LARGE', `“${file.name}” is larger than 512 MB.`);
   // Only a BMP is read into memory here; the browser decodes other formats from the file itself.
   const magic = new Uint8Array(await file.slice(0, 2).arrayBuffer());
-  if (magic[0] === 0x42 && magic[1] === 0x4d) return readBmpFile(file.name, new Uint8Array(await file.arrayBuffer()));
-  return decodeInBrowser(file);
+  const picked =
+    magic[0] === 0x42 && magic[1] === 0x4d ? readBmpFile(file.name, new Uint8Array(await file.arrayBuffer())) : await decodeInBrowser(file);
+  return { ...picked, pixelsCrc32: await crc32OfPixels(picked.image.pixels) };
 }
 
-function readBmpFile(name: string, bytes: Uint8Array): PickedImage {
+/** A slice per task (chunked-crc.ts): a 32-megapixel image never freezes the page. */
+function crc32OfPixels(pixels: Uint8Array): Promise<number> {
+  return new Promise((resolve) => {
+    crc32InTurns(
+      pixels,
+      (callback, ms) => {
+        const id = setTimeout(callback, ms);
+        return () => clearTimeout(id);
+      },
+      resolve,
+    );
+  });
+}
+
+function readBmpFile(name: string, bytes: Uint8Array): Omit<PickedImage, 'pixelsCrc32'> {
   try {
     const file = readBmp(bytes, { maxPixels: MAX_PIXELS });
     return { name, image: file.image, bmp: bmpFacts(file, bytes.byteLength), sourceType: 'image/bmp', fileBytes: bytes.byteLength };
@@ -59,7 +80,7 @@ function readBmpFile(name: string, bytes: Uint8Array): PickedImage {
   }
 }
 
-async function decodeInBrowser(file: File): Promise<PickedImage> {
+async function decodeInBrowser(file: File): Promise<Omit<PickedImage, 'pixelsCrc32'>> {
   let bitmap: ImageBitmap;
   try {
     // No colour-space conversion or premultiplication: the pixels are what the file holds.

@@ -64,7 +64,8 @@ export class TransferDesk implements LinkListener {
     return this.current?.direction === 'outgoing' && !isFinal(this.current.phase);
   }
 
-  send(image: NativeImage, fileName: string, options: SendOptions): void {
+  /** `pixelsCrc32`, when known, lets the manifest go out at once (Sender's option of that name). */
+  send(image: NativeImage, fileName: string, options: SendOptions, pixelsCrc32?: number): void {
     if (!this.#session) return;
     const o = options.effective;
     const loss = lossSpecFor(o.lossPercent, o.burstLength, (Math.random() * 2 ** 32) >>> 0);
@@ -73,6 +74,7 @@ export class TransferDesk implements LinkListener {
       scanOrder: o.order,
       payloadBytes: o.payloadBytes,
       repairRounds: o.repairRounds,
+      ...(pixelsCrc32 !== undefined ? { pixelsCrc32 } : {}),
       ...(loss ? { loss } : {}),
       ...(o.rateLimitBytesPerSecond > 0 ? { rateLimit: o.rateLimitBytesPerSecond } : {}),
       onStateChange: () => this.#refresh(),

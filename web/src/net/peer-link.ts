@@ -126,6 +126,12 @@ export class PeerLink {
 
   #onPeerConnect(): void {
     this.#peerConnected = true;
+    // From here on packets skip simple-peer's data path, which turns each message into a Buffer
+    // and pushes it through a Node-style stream: at ~20,000 packets a second, on the thread that
+    // also places and paints them, that was measurable time and garbage (docs/benchmarks.md).
+    // simple-peer clears this handler itself when it is destroyed.
+    const channel = this.#internals._channel;
+    if (channel) channel.onmessage = (event: MessageEvent<ArrayBuffer>) => this.#onPacket(new Uint8Array(event.data));
     this.#onMaybeOpen();
   }
 
