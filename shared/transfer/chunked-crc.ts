@@ -1,26 +1,33 @@
 /**
- * CRC-32 of a large buffer computed a slice per scheduler turn, so checksumming a 32-megapixel
- * image (96 MB, ~65 ms in one go) never blocks the page for more than a few milliseconds.
+ * CRC-32 of a large buffer computed over several scheduler turns, each stopping once it has run
+ * for {@link TURN_BUDGET_MS}, so that checksumming a 32-megapixel image (96 MB, ~65 ms in one go)
+ * never blocks the page for long.
+ *
+ * The budget is time, not bytes: 8 MB take about 5 ms in Node, yet in the receiving page an
+ * 8 MB slice took 51 and 112 ms, the main thread on the CPU nearly all of it — code not yet
+ * optimised runs many times slower (`TRACE_PARTS=health npx tsx bench/e2e/transfer-trace.ts`).
  */
 import { crc32 } from '../protocol/index.ts';
-import type { Scheduler } from './channel.ts';
+import type { Clock, Scheduler } from './channel.ts';
 
-/**
- * Bytes checksummed per turn: about 5 ms of work (crc32.ts). Each turn also waits for the
- * scheduler, so a full-HD image (6.2 MB) takes one.
- */
-export const CRC_SLICE_BYTES = 8 * 1024 * 1024;
+/** Bytes per crc32 call: the clock is read between pieces, ~0.2 ms apart. */
+const PIECE_BYTES = 256 * 1024;
+/** A turn stops after the piece that takes it past this many milliseconds. */
+export const TURN_BUDGET_MS = 8;
 
 /** Calls `done` with the CRC-32 of `bytes` after one or more turns; returns a function that stops it. */
-export function crc32InTurns(bytes: Uint8Array, schedule: Scheduler, done: (crc: number) => void): () => void {
+export function crc32InTurns(bytes: Uint8Array, schedule: Scheduler, now: Clock, done: (crc: number) => void): () => void {
   let offset = 0;
   let crc = 0;
   let cancelPending: (() => void) | undefined;
   let stopped = false;
   const step = (): void => {
-    const end = Math.min(bytes.length, offset + CRC_SLICE_BYTES);
-    crc = crc32(bytes.subarray(offset, end), crc);
-    offset = end;
+    const deadline = now() + TURN_BUDGET_MS;
+    do {
+      const end = Math.min(bytes.length, offset + PIECE_BYTES);
+      crc = crc32(bytes.subarray(offset, end), crc);
+      offset = end;
+    } while (offset < bytes.length && now() < deadline);
     if (offset < bytes.length) cancelPending = schedule(step, 0);
     else if (!stopped) done(crc);
   };

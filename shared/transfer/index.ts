@@ -75,7 +75,7 @@ export {
 } from './receiver.ts';
 export { createLossModel, meanLossRate, type LossModel, type LossSpec } from './loss-model.ts';
 export { conceal } from './conceal.ts';
-export { crc32InTurns } from './chunked-crc.ts';
+export { TURN_BUDGET_MS, crc32InTurns } from './chunked-crc.ts';
 export { BAND_ROWS, type Rect } from './dirty-bands.ts';
 export { TIME_SERIES_INTERVAL_MS, type Sample } from './time-series.ts';
 export { VirtualTime } from './virtual-time.ts';

@@ -233,7 +233,7 @@ export class Receiver {
     this.counts.lostBySimulation = lostBySimulation;
     this.counts.lostByNetwork = missing.length - lostBySimulation;
     if (missing.length === 0) {
-      this.pendingWork = crc32InTurns(this.image.pixels, this.options.schedule, (crc) => {
+      this.pendingWork = crc32InTurns(this.image.pixels, this.options.schedule, this.options.now, (crc) => {
         this.pendingWork = undefined;
         this.finish(crc === this.manifest.crc32 ? Verdict.COMPLETE : Verdict.CRC_MISMATCH);
       });

@@ -190,7 +190,7 @@ export class Sender {
     const known = this.options.pixelsCrc32;
     if (known !== undefined) this.sendManifest(known);
     else
-      this.pendingWork = crc32InTurns(this.pixels, this.options.schedule, (crc) => {
+      this.pendingWork = crc32InTurns(this.pixels, this.options.schedule, this.options.now, (crc) => {
         this.pendingWork = undefined;
         this.sendManifest(crc);
       });

@@ -221,10 +221,13 @@ export interface CanvasPixels {
 }
 
 /**
- * The receiver's picture, read back pixel for pixel: the app shows it as strips of canvas (each
- * with its first image row in `data-top`), drawn here onto one canvas of the image's size.
+ * The receiver's picture, read back pixel for pixel once the app has painted it whole: the app
+ * shows it as strips of canvas (each with its first image row in `data-top`), drawn here onto
+ * one canvas of the image's size.
  */
 export async function readCanvas(page: Page): Promise<CanvasPixels> {
+  // The app paints what is left of an ended transfer over the next frames, then says so.
+  await page.locator('[data-testid="receive-image"][data-painted="true"]').waitFor({ state: 'attached', timeout: 10_000 });
   const { width, height, base64 } = await page.getByTestId('receive-image').evaluate((host) => {
     const strips = [...host.querySelectorAll('canvas')];
     if (strips.length === 0) throw new Error('receive-image holds no canvas');

@@ -59,6 +59,7 @@ function crc32OfPixels(pixels: Uint8Array): Promise<number> {
         const id = setTimeout(callback, ms);
         return () => clearTimeout(id);
       },
+      () => performance.now(),
       resolve,
     );
   });

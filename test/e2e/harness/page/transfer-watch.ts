@@ -2,6 +2,8 @@
  * Injected into both app pages by the harness (never part of the app): a stopwatch on
  * `transfer-state`. A MutationObserver sees every state the page shows, however briefly, so a
  * fast transfer is never missed and the previous transfer's end is never taken for this one's.
+ * On the receiving page the end also waits for the picture to be painted whole (`data-painted`
+ * on `receive-image`): the time is to the finished image on screen.
  */
 
 const END_STATE = /interrupted|incomplete|complete/i;
@@ -21,11 +23,16 @@ function epochNow(): number {
   return performance.timeOrigin + performance.now();
 }
 
+/** The receiving page's picture has every change on screen (ReceiveDisplay's `painted`); true where there is none. */
+function painted(): boolean {
+  return document.querySelector('[data-testid="receive-image"]')?.getAttribute('data-painted') !== 'false';
+}
+
 function check(): void {
   const text = document.querySelector('[data-testid="transfer-state"]')?.textContent ?? '';
   if (!times.activeAt) {
     if (text.trim() !== '' && !END_STATE.test(text)) times.activeAt = epochNow();
-  } else if (END_STATE.test(text)) {
+  } else if (END_STATE.test(text) && painted()) {
     times.endedAt = epochNow();
     times.endState = text.trim();
     observer?.disconnect();
@@ -37,7 +44,7 @@ export function watchTransfer(): void {
   observer?.disconnect();
   times = { activeAt: 0, endedAt: 0, endState: '' };
   observer = new MutationObserver(check);
-  observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+  observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-painted'] });
 }
 
 export function transferTimes(): TransferTimes {
