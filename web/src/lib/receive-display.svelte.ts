@@ -28,14 +28,6 @@ const FRAME_PIXELS = 1 << 19;
  * the frame, and a strip's first commits also allocate its bitmaps.
  */
 const FRAME_TILES = 2;
-/**
- * Frames come every ~17 ms on an idle page, but while packets pour in the page's thread is
- * shared with them and with the sending page: a 4000×3000 transfer got 40 frames in 2.6 s, up to
- * 353 ms apart, and at two strips a frame the picture fell 19 strips behind. A late frame may
- * paint as many frames' worth as it is late, up to this many.
- */
-const FRAME_MS = 1000 / 60;
-const MAX_CATCH_UP = 3;
 /** Whole-image redraws: about every 10 ms per megapixel, within these bounds. */
 const MIN_REDRAW_MS = 250;
 const MAX_REDRAW_MS = 2_000;
@@ -53,7 +45,6 @@ export class ReceiveDisplay {
   #frame = 0;
   /** performance.now() before which the next paint waits, per {@link PAINT_BUDGET}. */
   #nextPaintAt = 0;
-  #lastPaintAt = 0;
   #redrawTimer: ReturnType<typeof setInterval> | undefined;
   #concealed: Uint8ClampedArray | null = null;
   #lossMap: Uint8ClampedArray | null = null;
@@ -147,10 +138,8 @@ export class ReceiveDisplay {
     }
     // The concealed view is redrawn whole on the timer; a raw patch would un-conceal its holes.
     if (this.conceal) return;
-    const frames = Math.min(MAX_CATCH_UP, Math.max(1, (start - this.#lastPaintAt) / FRAME_MS));
-    this.#paintDirtyBands(receiver, this.#painter, frames);
+    this.#paintDirtyBands(receiver, this.#painter);
     const end = performance.now();
-    this.#lastPaintAt = end;
     this.#nextPaintAt = end + ((end - start) * (1 - PAINT_BUDGET)) / PAINT_BUDGET;
     // Changes beyond this frame's share: paint them on the next frames, even if no packet comes.
     if (receiver.hasDirtyRects) this.#frame = requestAnimationFrame(() => this.#paintFrame());
@@ -158,14 +147,13 @@ export class ReceiveDisplay {
   }
 
   /**
-   * Paints changed bands, one at a time in the receiver's fair order, until `frames` times
-   * {@link FRAME_PIXELS} are painted or {@link FRAME_TILES} strips touched: scattered bands cost
-   * a strip each.
+   * Paints changed bands, one at a time in the receiver's fair order, until {@link FRAME_PIXELS}
+   * are painted or {@link FRAME_TILES} strips touched: scattered bands cost a strip each.
    */
-  #paintDirtyBands(receiver: Receiver, painter: TiledCanvas, frames: number): void {
+  #paintDirtyBands(receiver: Receiver, painter: TiledCanvas): void {
     const touched = new Set<number>();
     let painted = 0;
-    while (receiver.hasDirtyRects && painted < FRAME_PIXELS * frames && touched.size < FRAME_TILES * frames) {
+    while (receiver.hasDirtyRects && painted < FRAME_PIXELS && touched.size < FRAME_TILES) {
       // A budget of one pixel takes exactly one band.
       for (const rect of receiver.takeDirtyRects(1)) {
         painter.paintRect(receiver.rgba, rect);
