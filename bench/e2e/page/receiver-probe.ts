@@ -29,6 +29,10 @@ export function watchCoarse(width: number, height: number, expectedBase64: strin
   const expected = Uint8Array.from(atob(expectedBase64), (c) => c.charCodeAt(0));
   const columns = Math.ceil(width / 8);
   let pending = Array.from({ length: Math.ceil(height / 8) }, (_, row) => row);
+  // The app's strips are painted by a worker (their contexts are offscreen): rows are read by
+  // drawing them onto a canvas of the probe's own.
+  const line = new OffscreenCanvas(width, 1);
+  const reader = line.getContext('2d', { willReadFrequently: true });
   const frame = () => {
     const strips = [...(byTestId('receive-image')?.querySelectorAll('canvas') ?? [])];
     const rows = strips.reduce((sum, strip) => sum + strip.height, 0);
@@ -38,12 +42,13 @@ export function watchCoarse(width: number, height: number, expectedBase64: strin
         // The app shows the picture as strips of canvas, each with its first image row in data-top.
         const y = row * 8;
         const strip = strips.findLast((s) => Number(s.dataset.top) <= y)!;
-        const context = strip.getContext('2d');
-        if (!context) {
-          coarseError = 'a strip of receive-image has no 2d context';
+        if (!reader) {
+          coarseError = 'no 2d context to read the strips with';
           return true;
         }
-        const data = context.getImageData(0, y - Number(strip.dataset.top), width, 1).data;
+        reader.clearRect(0, 0, width, 1);
+        reader.drawImage(strip, 0, y - Number(strip.dataset.top), width, 1, 0, 0, width, 1);
+        const data = reader.getImageData(0, 0, width, 1).data;
         for (let column = 0; column < columns; column++) {
           const at = column * 32;
           const want = (row * columns + column) * 4;

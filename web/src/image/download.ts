@@ -1,4 +1,4 @@
-/** What arrived, saved to the user's disk: BMP in the image's own pixel format (PNG: TiledCanvas.toPngBlob). */
+/** What arrived, saved to the user's disk: BMP in the image's own pixel format, or PNG of the picture as shown. */
 import { encodeBmp } from '../../../shared/bmp/index.ts';
 import type { NativeImage } from '../../../shared/pixels/pixel-format.ts';
 
@@ -20,4 +20,13 @@ export function saveBlob(blob: Blob, fileName: string): void {
 export function receivedName(original: string, extension: 'bmp' | 'png'): string {
   const stem = original.replace(/\.[^.]*$/, '') || 'image';
   return `${stem}.received.${extension}`;
+}
+
+/** A `width` × `height` RGBA buffer (the picture as shown) as a PNG. */
+export function pngBlob(rgba: Uint8ClampedArray, width: number, height: number): Promise<Blob> {
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('canvas 2D context unavailable');
+  context.putImageData(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, width, height), 0, 0);
+  return canvas.convertToBlob({ type: 'image/png' });
 }

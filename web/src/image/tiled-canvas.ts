@@ -1,15 +1,18 @@
 /**
  * A large image on screen as a stack of full-width strips, each its own canvas, 1 image pixel =
- * 1 canvas pixel; CSS scales the stack as one picture.
+ * 1 canvas pixel; CSS scales the stack as one picture. The strips are painted by a worker
+ * (strip-painter.ts) that owns them through `transferControlToOffscreen`: the page copies the
+ * changed rows out of its RGBA buffer and posts them, the worker paints them.
  *
- * Why not one canvas: Chromium hands a changed canvas to the compositor by copying its bitmap,
- * and the first frames of a freshly sized canvas also allocate the bitmaps it is copied into.
- * With software rendering (no GPU), one 4000 × 3000 canvas took 237, 457 and 333 ms for its
- * first three commits, on the main thread, in the middle of a transfer
- * (`TRACE_PARTS=health npx tsx bench/e2e/transfer-trace.ts`). Strips bound each of those costs
- * to a strip's size, spread over the frames that first paint each strip.
+ * Why strips: Chromium hands a changed canvas to the compositor by copying its bitmap, and the
+ * first frames of a freshly sized canvas also allocate the bitmaps it is copied into. With
+ * software rendering (no GPU), one 4000 × 3000 canvas took 237, 457 and 333 ms for its first
+ * three commits. Why a worker: even per strip, those copies ran on the page's main thread, at
+ * 1–2 ms of CPU per megabyte and 3–14 ms of wall time with both cores busy; a 4000×3000 transfer
+ * spent 374 ms in them (`TRACE_PARTS=health npx tsx bench/e2e/transfer-trace.ts`).
  */
 import { BAND_ROWS, type Rect } from '../../../shared/transfer/index.ts';
+import type { StripPainterMessage, StripPainterReply } from './strip-painter.ts';
 
 /** Pixels per strip, roughly: a quarter of a megapixel, 1 MB of RGBA. */
 const TILE_PIXELS = 1 << 18;
@@ -19,8 +22,9 @@ export class TiledCanvas {
   readonly height: number;
   /** Rows per strip (the last may be shorter): whole bands of the receiver's dirty tracking. */
   readonly tileRows: number;
-  readonly #contexts: CanvasRenderingContext2D[] = [];
-  readonly #views = new WeakMap<Uint8ClampedArray, ImageData>();
+  readonly #worker: Worker;
+  readonly #synced = new Map<number, () => void>();
+  #nextSync = 0;
 
   /** Replaces whatever `host` held with the strips of a `width` × `height` image. */
   constructor(host: HTMLElement, width: number, height: number) {
@@ -33,12 +37,16 @@ export class TiledCanvas {
       canvas.width = width;
       canvas.height = Math.min(this.tileRows, height - top);
       canvas.dataset.top = String(top);
-      const context = canvas.getContext('2d');
-      if (!context) throw new Error('canvas 2D context unavailable');
-      this.#contexts.push(context);
       canvases.push(canvas);
     }
     host.replaceChildren(...canvases);
+    const offscreen = canvases.map((canvas) => canvas.transferControlToOffscreen());
+    this.#worker = new Worker(new URL('./strip-painter.ts', import.meta.url), { type: 'module' });
+    this.#worker.addEventListener('message', (event: MessageEvent<StripPainterReply>) => {
+      this.#synced.get(event.data.id)?.();
+      this.#synced.delete(event.data.id);
+    });
+    this.#post({ type: 'strips', canvases: offscreen }, offscreen);
   }
 
   /** The strip holding image row `y`. */
@@ -46,16 +54,15 @@ export class TiledCanvas {
     return Math.floor(y / this.tileRows);
   }
 
-  /** Copies `rect` of `rgba` (the whole image's RGBA) onto the strips it crosses. */
+  /** Copies `rect` of `rgba` (the whole image's RGBA) to the strips it crosses. */
   paintRect(rgba: Uint8ClampedArray, rect: Rect): void {
-    const view = this.#view(rgba);
     const last = this.tileOf(rect.y + rect.height - 1);
     for (let tile = this.tileOf(rect.y); tile <= last; tile++) {
       const top = tile * this.tileRows;
       const y0 = Math.max(rect.y, top);
       const y1 = Math.min(rect.y + rect.height, top + this.tileRows);
-      // The whole image's ImageData, shifted up by the strip's top: only the dirty part is copied.
-      this.#contexts[tile]!.putImageData(view, 0, -top, rect.x, y0, rect.width, y1 - y0);
+      const pixels = this.#copyRows(rgba, rect.x, rect.width, y0, y1);
+      this.#post({ type: 'paint', tile, x: rect.x, y: y0 - top, width: rect.width, height: y1 - y0, pixels }, [pixels]);
     }
   }
 
@@ -63,21 +70,34 @@ export class TiledCanvas {
     this.paintRect(rgba, { x: 0, y: 0, width: this.width, height: this.height });
   }
 
-  /** The picture as one PNG, drawn from the strips. */
-  async toPngBlob(): Promise<Blob> {
-    const whole = new OffscreenCanvas(this.width, this.height);
-    const context = whole.getContext('2d');
-    if (!context) throw new Error('canvas 2D context unavailable');
-    this.#contexts.forEach((strip, tile) => context.drawImage(strip.canvas, 0, tile * this.tileRows));
-    return whole.convertToBlob({ type: 'image/png' });
+  /** Resolves once everything painted so far is on screen. */
+  whenPainted(): Promise<void> {
+    const id = this.#nextSync++;
+    return new Promise((resolve) => {
+      this.#synced.set(id, resolve);
+      this.#post({ type: 'sync', id });
+    });
   }
 
-  #view(rgba: Uint8ClampedArray): ImageData {
-    let view = this.#views.get(rgba);
-    if (!view) {
-      view = new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, this.width, this.height);
-      this.#views.set(rgba, view);
+  /** Stops the worker; the strips keep their last picture. */
+  dispose(): void {
+    this.#worker.terminate();
+    for (const resolve of this.#synced.values()) resolve();
+    this.#synced.clear();
+  }
+
+  /** Columns [x, x + width) of rows [y0, y1), as a buffer of its own to hand to the worker. */
+  #copyRows(rgba: Uint8ClampedArray, x: number, width: number, y0: number, y1: number): ArrayBuffer {
+    if (x === 0 && width === this.width) return rgba.slice(y0 * width * 4, y1 * width * 4).buffer;
+    const out = new Uint8ClampedArray(width * (y1 - y0) * 4);
+    for (let y = y0; y < y1; y++) {
+      const from = (y * this.width + x) * 4;
+      out.set(rgba.subarray(from, from + width * 4), (y - y0) * width * 4);
     }
-    return view;
+    return out.buffer;
+  }
+
+  #post(message: StripPainterMessage, transfer: Transferable[] = []): void {
+    this.#worker.postMessage(message, transfer);
   }
 }

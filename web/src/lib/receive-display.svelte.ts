@@ -1,12 +1,12 @@
 /**
- * The incoming image on screen, as strips of canvas (TiledCanvas). Raw view: each animation frame
- * paints just the rectangles the new packets touched, straight from the receiver's RGBA buffer,
- * on a bounded area of strips per frame. Concealed view and loss map need a whole-image pass, so
- * they are redrawn on a slower timer and when the transfer ends.
+ * The incoming image on screen, as strips of canvas painted by a worker (TiledCanvas). Raw view:
+ * each animation frame sends the worker just the rectangles the new packets touched, copied from
+ * the receiver's RGBA buffer, a bounded area of strips per frame. Concealed view and loss map
+ * need a whole-image pass, so they are redrawn on a slower timer and when the transfer ends.
  */
 import { untrack } from 'svelte';
 import type { Receiver } from '../../../shared/transfer/index.ts';
-import { bmpBlob, receivedName, saveBlob } from '../image/download.ts';
+import { bmpBlob, pngBlob, receivedName, saveBlob } from '../image/download.ts';
 import { lossMapRgba } from '../image/loss-map.ts';
 import { TiledCanvas } from '../image/tiled-canvas.ts';
 
@@ -18,14 +18,15 @@ import { TiledCanvas } from '../image/tiled-canvas.ts';
 const PAINT_BUDGET = 0.2;
 /**
  * Pixels a frame may paint; the rest of the changes wait for the next frames. A paint's cost
- * follows its area twice — putImageData, then the commit of the changed strips at the end of the
- * frame — and a repair round touches rows all over the image: one 12-megapixel paint took 260 ms
- * plus a 290 ms commit on 2 cores. Half a megapixel keeps both at a few milliseconds.
+ * follows its area: the copy here, then in the worker putImageData and the copy of each changed
+ * strip to the compositor; a repair round touches rows all over the image, and one 12-megapixel
+ * paint once took 260 ms plus a 290 ms commit on 2 cores. Half a megapixel keeps each at a few
+ * milliseconds.
  */
 const FRAME_PIXELS = 1 << 19;
 /**
- * Strips a frame may change: each changed strip is copied whole to the compositor at the end of
- * the frame, and a strip's first commits also allocate its bitmaps.
+ * Strips a frame may change: the worker copies each changed strip whole to the compositor, and a
+ * strip's first commits also allocate its bitmaps.
  */
 const FRAME_TILES = 2;
 /** Whole-image redraws: about every 10 ms per megapixel, within these bounds. */
@@ -66,13 +67,15 @@ export class ReceiveDisplay {
     // Fresh strips are already clear: painting an empty 24-megapixel buffer would only cost
     // time. Only a new receiver re-binds; the toggles redraw through their own methods.
     if (receiver.stats.received > 0) untrack(() => this.#redrawAll());
-    if (receiver.state !== 'receiving') this.painted = true;
+    if (receiver.state !== 'receiving') this.#markPaintedWhenShown();
     const period = Math.min(MAX_REDRAW_MS, Math.max(MIN_REDRAW_MS, (width * height) / 100_000));
     this.#redrawTimer = setInterval(() => this.#onRedrawTick(), period);
     return () => {
       clearInterval(this.#redrawTimer);
       cancelAnimationFrame(this.#frame);
       this.#frame = 0;
+      this.#painter?.dispose();
+      this.#overlayPainter?.dispose();
       this.#painter = this.#overlayPainter = null;
     };
   }
@@ -90,7 +93,7 @@ export class ReceiveDisplay {
   finished(): void {
     if (this.conceal || this.lossMap) {
       this.#redrawAll();
-      this.painted = true;
+      this.#markPaintedWhenShown();
       return;
     }
     if (!this.#painter) this.painted = true;
@@ -116,9 +119,13 @@ export class ReceiveDisplay {
     if (receiver) saveBlob(bmpBlob(receiver.image), receivedName(receiver.manifest.fileName, 'bmp'));
   }
 
+  /** The picture as shown: concealed when that view is on, without the loss map. */
   async downloadPng(): Promise<void> {
     const receiver = this.receiver;
-    if (receiver && this.#painter) saveBlob(await this.#painter.toPngBlob(), receivedName(receiver.manifest.fileName, 'png'));
+    if (!receiver) return;
+    const { width, height, fileName } = receiver.manifest;
+    const rgba = this.conceal && this.#concealed ? this.#concealed : receiver.rgba;
+    saveBlob(await pngBlob(rgba, width, height), receivedName(fileName, 'png'));
   }
 
   #requestFrame(): void {
@@ -143,7 +150,20 @@ export class ReceiveDisplay {
     this.#nextPaintAt = end + ((end - start) * (1 - PAINT_BUDGET)) / PAINT_BUDGET;
     // Changes beyond this frame's share: paint them on the next frames, even if no packet comes.
     if (receiver.hasDirtyRects) this.#frame = requestAnimationFrame(() => this.#paintFrame());
-    else if (ended) this.painted = true;
+    else if (ended) this.#markPaintedWhenShown();
+  }
+
+  /** Sets `painted` once the worker has put everything sent so far on screen, unless the picture has changed since. */
+  #markPaintedWhenShown(): void {
+    const receiver = this.receiver;
+    const painter = this.#painter;
+    if (!painter) {
+      this.painted = true;
+      return;
+    }
+    void painter.whenPainted().then(() => {
+      if (this.receiver === receiver && this.#painter === painter && !receiver?.hasDirtyRects) this.painted = true;
+    });
   }
 
   /**

@@ -1,0 +1,42 @@
+/**
+ * The worker behind TiledCanvas: owns the strips (their OffscreenCanvases) and paints the pixels
+ * the page sends it, so that copying a strip to the compositor at the end of a frame costs the
+ * page's main thread nothing. Messages are StripPainterMessage; the only reply is `synced`.
+ */
+export type StripPainterMessage =
+  | { type: 'strips'; canvases: OffscreenCanvas[] }
+  /** RGBA of a `width` × `height` rectangle at (x, y) in strip `tile`, rows top-down. */
+  | { type: 'paint'; tile: number; x: number; y: number; width: number; height: number; pixels: ArrayBuffer }
+  /** Answer `{ type: 'synced', id }` once everything painted before this is on screen. */
+  | { type: 'sync'; id: number };
+
+export interface StripPainterReply {
+  type: 'synced';
+  id: number;
+}
+
+let contexts: OffscreenCanvasRenderingContext2D[] = [];
+
+function onMessage(message: StripPainterMessage): void {
+  switch (message.type) {
+    case 'strips':
+      contexts = message.canvases.map((canvas) => {
+        const context = canvas.getContext('2d');
+        if (!context) throw new Error('OffscreenCanvas 2D context unavailable');
+        return context;
+      });
+      return;
+    case 'paint': {
+      const { tile, x, y, width, height, pixels } = message;
+      contexts[tile]?.putImageData(new ImageData(new Uint8ClampedArray(pixels), width, height), x, y);
+      return;
+    }
+    case 'sync':
+      // A worker's canvases reach the screen when its frame ends: the frame after the next one
+      // has certainly shown everything painted before this message.
+      requestAnimationFrame(() => requestAnimationFrame(() => postMessage({ type: 'synced', id: message.id } satisfies StripPainterReply)));
+      return;
+  }
+}
+
+addEventListener('message', (event: MessageEvent<StripPainterMessage>) => onMessage(event.data));
