@@ -49,6 +49,20 @@ it('with 20 % simulated loss and repair off, the shown loss matches the missing 
   expect(stats.lossPct).toBeGreaterThan(12);
   expect(stats.lossPct).toBeLessThan(30);
   expectShownLossMatchesCanvas(stats, comparison);
+
+  // The loss map marks exactly the missing pixels; concealment leaves none of them transparent.
+  await pair.receiver.page.getByTestId('toggle-loss-map').check();
+  const map = await readCanvas(pair.receiver.page, 'loss-map');
+  await saveScreenshot(pair.receiver.page, task.name, 'receiver-loss-map');
+  let marked = 0;
+  for (let i = 3; i < map.rgba.length; i += 4) if (map.rgba[i] !== 0) marked++;
+  expect(marked).toBe(comparison.differing);
+  await pair.receiver.page.getByTestId('toggle-conceal').check();
+  const concealed = await readCanvas(pair.receiver.page);
+  await saveScreenshot(pair.receiver.page, task.name, 'receiver-concealed');
+  let transparent = 0;
+  for (let i = 3; i < concealed.rgba.length; i += 4) if (concealed.rgba[i] === 0) transparent++;
+  expect(transparent).toBe(0);
 });
 
 /**

@@ -221,16 +221,16 @@ export interface CanvasPixels {
 }
 
 /**
- * The receiver's picture, read back pixel for pixel once the app has painted it whole: the app
- * shows it as strips of canvas (each with its first image row in `data-top`), drawn here onto
- * one canvas of the image's size.
+ * The receiver's picture (or, with `testId` 'loss-map', its loss map overlay), read back pixel for
+ * pixel once the app has painted it whole: the app shows it as strips of canvas (each with its
+ * first image row in `data-top`), drawn here onto one canvas of the image's size.
  */
-export async function readCanvas(page: Page): Promise<CanvasPixels> {
-  // The app paints what is left of an ended transfer over the next frames, then says so.
+export async function readCanvas(page: Page, testId: 'receive-image' | 'loss-map' = 'receive-image'): Promise<CanvasPixels> {
+  // The app paints what is left of an ended transfer, or a view just toggled, then says so.
   await page.locator('[data-testid="receive-image"][data-painted="true"]').waitFor({ state: 'attached', timeout: 10_000 });
-  const { width, height, base64 } = await page.getByTestId('receive-image').evaluate((host) => {
+  const { width, height, base64 } = await page.getByTestId(testId).evaluate((host) => {
     const strips = [...host.querySelectorAll('canvas')];
-    if (strips.length === 0) throw new Error('receive-image holds no canvas');
+    if (strips.length === 0) throw new Error(`${host.dataset.testid} holds no canvas`);
     const width = strips[0]!.width;
     const height = strips.reduce((rows, strip) => rows + strip.height, 0);
     const whole = document.createElement('canvas');

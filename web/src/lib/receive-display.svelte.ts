@@ -43,6 +43,7 @@ export class ReceiveDisplay {
 
   #painter: TiledCanvas | null = null;
   #overlayPainter: TiledCanvas | null = null;
+  #overlayHost: HTMLElement | null = null;
   #frame = 0;
   /** performance.now() before which the next paint waits, per {@link PAINT_BUDGET}. */
   #nextPaintAt = 0;
@@ -61,7 +62,9 @@ export class ReceiveDisplay {
     if (!receiver) return () => {};
     const { width, height } = receiver.manifest;
     this.#painter = new TiledCanvas(host, width, height);
-    this.#overlayPainter = new TiledCanvas(overlayHost, width, height);
+    // The loss map's strips and worker come with its first use.
+    this.#overlayHost = overlayHost;
+    overlayHost.replaceChildren();
     this.#concealed = null;
     this.#lossMap = null;
     // Fresh strips are already clear: painting an empty 24-megapixel buffer would only cost
@@ -77,6 +80,7 @@ export class ReceiveDisplay {
       this.#painter?.dispose();
       this.#overlayPainter?.dispose();
       this.#painter = this.#overlayPainter = null;
+      this.#overlayHost = null;
     };
   }
 
@@ -92,8 +96,7 @@ export class ReceiveDisplay {
    */
   finished(): void {
     if (this.conceal || this.lossMap) {
-      this.#redrawAll();
-      this.#markPaintedWhenShown();
+      this.#redrawAllAndMark();
       return;
     }
     if (!this.#painter) this.painted = true;
@@ -106,12 +109,12 @@ export class ReceiveDisplay {
 
   setConceal(on: boolean): void {
     this.conceal = on;
-    this.#redrawAll();
+    this.#redrawAllAndMark();
   }
 
   setLossMap(on: boolean): void {
     this.lossMap = on;
-    this.#redrawAll();
+    this.#redrawAllAndMark();
   }
 
   downloadBmp(): void {
@@ -153,17 +156,24 @@ export class ReceiveDisplay {
     else if (ended) this.#markPaintedWhenShown();
   }
 
-  /** Sets `painted` once the worker has put everything sent so far on screen, unless the picture has changed since. */
+  /**
+   * Sets `painted` once the workers have put everything sent so far on screen, unless the
+   * picture has changed since or the transfer is still going.
+   */
   #markPaintedWhenShown(): void {
     const receiver = this.receiver;
     const painter = this.#painter;
-    if (!painter) {
-      this.painted = true;
-      return;
-    }
-    void painter.whenPainted().then(() => {
-      if (this.receiver === receiver && this.#painter === painter && !receiver?.hasDirtyRects) this.painted = true;
+    const painters = [painter, this.#overlayPainter].filter((p) => p !== null);
+    void Promise.all(painters.map((p) => p.whenPainted())).then(() => {
+      if (this.receiver === receiver && this.#painter === painter && receiver?.state !== 'receiving' && !receiver?.hasDirtyRects) this.painted = true;
     });
+  }
+
+  /** A toggle changed the view: redraw it whole, and once the transfer has ended, say when it is shown. */
+  #redrawAllAndMark(): void {
+    this.painted = false;
+    this.#redrawAll();
+    this.#markPaintedWhenShown();
   }
 
   /**
@@ -194,7 +204,7 @@ export class ReceiveDisplay {
 
   #redrawAll(): void {
     const receiver = this.receiver;
-    if (!receiver || !this.#painter || !this.#overlayPainter) return;
+    if (!receiver || !this.#painter) return;
     receiver.takeDirtyRects();
     if (this.conceal) {
       this.#concealed = receiver.displayRgba(true, this.#concealed ?? undefined);
@@ -202,8 +212,10 @@ export class ReceiveDisplay {
     } else {
       this.#painter.paintAll(receiver.rgba);
     }
-    // When off, the overlay strips are hidden and their buffer never allocated.
-    if (!this.lossMap) return;
+    // When off, the overlay strips are hidden, and never made nor their buffer allocated until first used.
+    if (!this.lossMap || !this.#overlayHost) return;
+    const { width, height } = receiver.manifest;
+    this.#overlayPainter ??= new TiledCanvas(this.#overlayHost, width, height);
     this.#lossMap = lossMapRgba(receiver.missingPixelMask(), this.#lossMap ?? new Uint8ClampedArray(receiver.rgba.length));
     this.#overlayPainter.paintAll(this.#lossMap);
   }
