@@ -226,8 +226,12 @@ export interface CanvasPixels {
  * first image row in `data-top`), drawn here onto one canvas of the image's size.
  */
 export async function readCanvas(page: Page, testId: 'receive-image' | 'loss-map' = 'receive-image'): Promise<CanvasPixels> {
-  // The app paints what is left of an ended transfer, or a view just toggled, then says so.
+  // The app says when its worker has painted an ended transfer or a view just toggled; the
+  // strips show it from the worker's next frame, so give that a few frames.
   await page.locator('[data-testid="receive-image"][data-painted="true"]').waitFor({ state: 'attached', timeout: 10_000 });
+  await page.evaluate(async () => {
+    for (let frame = 0; frame < 3; frame++) await new Promise(requestAnimationFrame);
+  });
   const { width, height, base64 } = await page.getByTestId(testId).evaluate((host) => {
     const strips = [...host.querySelectorAll('canvas')];
     if (strips.length === 0) throw new Error(`${host.dataset.testid} holds no canvas`);

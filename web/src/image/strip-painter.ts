@@ -7,7 +7,10 @@ export type StripPainterMessage =
   | { type: 'strips'; canvases: OffscreenCanvas[] }
   /** RGBA of a `width` × `height` rectangle at (x, y) in strip `tile`, rows top-down. */
   | { type: 'paint'; tile: number; x: number; y: number; width: number; height: number; pixels: ArrayBuffer }
-  /** Answer `{ type: 'synced', id }` once everything painted before this is on screen. */
+  /**
+   * Answer `{ type: 'synced', id }` once everything sent before this is painted: the strips show
+   * it from this worker's next frame on.
+   */
   | { type: 'sync'; id: number };
 
 export interface StripPainterReply {
@@ -32,9 +35,8 @@ function onMessage(message: StripPainterMessage): void {
       return;
     }
     case 'sync':
-      // A worker's canvases reach the screen when its frame ends: the frame after the next one
-      // has certainly shown everything painted before this message.
-      requestAnimationFrame(() => requestAnimationFrame(() => postMessage({ type: 'synced', id: message.id } satisfies StripPainterReply)));
+      // Messages are handled in order: every paint sent before this one is done.
+      postMessage({ type: 'synced', id: message.id } satisfies StripPainterReply);
       return;
   }
 }

@@ -70,7 +70,7 @@ export class TiledCanvas {
     this.paintRect(rgba, { x: 0, y: 0, width: this.width, height: this.height });
   }
 
-  /** Resolves once everything painted so far is on screen. */
+  /** Resolves once the worker has painted everything sent so far; the screen shows it from its next frame. */
   whenPainted(): Promise<void> {
     const id = this.#nextSync++;
     return new Promise((resolve) => {

@@ -18,17 +18,18 @@ import { TiledCanvas } from '../image/tiled-canvas.ts';
 const PAINT_BUDGET = 0.2;
 /**
  * Pixels a frame may paint; the rest of the changes wait for the next frames. A paint's cost
- * follows its area: the copy here, then in the worker putImageData and the copy of each changed
- * strip to the compositor; a repair round touches rows all over the image, and one 12-megapixel
- * paint once took 260 ms plus a 290 ms commit on 2 cores. Half a megapixel keeps each at a few
- * milliseconds.
+ * follows its area: the copy here (about 1 ms per megapixel), then in the worker putImageData and
+ * the copy of each changed strip to the compositor; a repair round touches rows all over the
+ * image. A megapixel a frame keeps this thread's share small and lets a coarse interlaced picture
+ * of a full-HD image reach the screen in two frames.
  */
-const FRAME_PIXELS = 1 << 19;
+const FRAME_PIXELS = 1 << 20;
 /**
  * Strips a frame may change: the worker copies each changed strip whole to the compositor, and a
- * strip's first commits also allocate its bitmaps.
+ * strip's first commits also allocate its bitmaps; scattered changes would otherwise have it
+ * copy every strip every frame.
  */
-const FRAME_TILES = 2;
+const FRAME_TILES = 4;
 /** Whole-image redraws: about every 10 ms per megapixel, within these bounds. */
 const MIN_REDRAW_MS = 250;
 const MAX_REDRAW_MS = 2_000;
@@ -38,7 +39,10 @@ export class ReceiveDisplay {
   showHoles = $state(true);
   conceal = $state(false);
   lossMap = $state(false);
-  /** The transfer has ended and every change is on screen (ReceiveView's `data-painted`). */
+  /**
+   * The transfer has ended and every change is painted: the strips show it from the worker's next
+   * frame (ReceiveView's `data-painted`).
+   */
   painted = $state(true);
 
   #painter: TiledCanvas | null = null;
@@ -86,21 +90,21 @@ export class ReceiveDisplay {
 
   /** New packets landed: paint them on the next frame (calls within a frame coalesce). */
   packetsArrived(): void {
-    this.#requestFrame();
+    if (this.#frame === 0 && this.#painter) this.#frame = requestAnimationFrame(() => this.#paintFrame());
   }
 
   /**
-   * The transfer ended: paint what is left on the next frames, without waiting for the paint
-   * budget (nothing else is arriving), then set `painted`. Painting it all at once here made one
-   * frame commit 19 strips: a 107 ms task.
+   * The transfer ended: hand the worker everything left to paint now (here that is only a copy;
+   * the strips' commits are the worker's), then set `painted` once it has painted it.
    */
   finished(): void {
     if (this.conceal || this.lossMap) {
       this.#redrawAllAndMark();
       return;
     }
-    if (!this.#painter) this.painted = true;
-    this.#requestFrame();
+    const receiver = this.receiver;
+    if (receiver && this.#painter) for (const rect of receiver.takeDirtyRects()) this.#painter.paintRect(receiver.rgba, rect);
+    this.#markPaintedWhenShown();
   }
 
   setShowHoles(on: boolean): void {
@@ -131,17 +135,12 @@ export class ReceiveDisplay {
     saveBlob(await pngBlob(rgba, width, height), receivedName(fileName, 'png'));
   }
 
-  #requestFrame(): void {
-    if (this.#frame === 0 && this.#painter) this.#frame = requestAnimationFrame(() => this.#paintFrame());
-  }
-
   #paintFrame(): void {
     this.#frame = 0;
     const receiver = this.receiver;
     if (!receiver || !this.#painter) return;
     const start = performance.now();
-    const ended = receiver.state !== 'receiving';
-    if (!ended && start < this.#nextPaintAt) {
+    if (start < this.#nextPaintAt) {
       // Too soon: the receiver keeps collecting dirty bands until the next try.
       this.#frame = requestAnimationFrame(() => this.#paintFrame());
       return;
@@ -153,12 +152,11 @@ export class ReceiveDisplay {
     this.#nextPaintAt = end + ((end - start) * (1 - PAINT_BUDGET)) / PAINT_BUDGET;
     // Changes beyond this frame's share: paint them on the next frames, even if no packet comes.
     if (receiver.hasDirtyRects) this.#frame = requestAnimationFrame(() => this.#paintFrame());
-    else if (ended) this.#markPaintedWhenShown();
   }
 
   /**
-   * Sets `painted` once the workers have put everything sent so far on screen, unless the
-   * picture has changed since or the transfer is still going.
+   * Sets `painted` once the workers have painted everything sent so far, unless the picture has
+   * changed since or the transfer is still going.
    */
   #markPaintedWhenShown(): void {
     const receiver = this.receiver;
