@@ -28,9 +28,11 @@ export interface Pair {
   readonly receivedByAlice: Receiver[];
 }
 
+/** `controlLatencyMs`: one-way delay of the control channels (the packet link's is in `link`). */
 export function connectPair(
   link: Partial<Omit<MemoryLinkOptions, 'now' | 'schedule'>> = {},
   bobOptions: Partial<TransferSessionOptions> = {},
+  controlLatencyMs = 1,
 ): Pair {
   const time = new VirtualTime();
   const { now, schedule } = time;
@@ -41,14 +43,14 @@ export function connectPair(
   const aToB = createMemoryPacketLink({ ...link, now, schedule }, (bytes) => bob!.receivePacket(bytes));
   const bToA = createMemoryPacketLink({ now, schedule }, (bytes) => alice!.receivePacket(bytes));
   alice = new TransferSession({
-    control: createMemoryControlLink(schedule, (bytes) => bob!.receiveControl(bytes)),
+    control: createMemoryControlLink(schedule, (bytes) => bob!.receiveControl(bytes), controlLatencyMs),
     packets: aToB,
     now,
     schedule,
     onIncoming: (receiver) => receivedByAlice.push(receiver),
   });
   bob = new TransferSession({
-    control: createMemoryControlLink(schedule, (bytes) => alice!.receiveControl(bytes)),
+    control: createMemoryControlLink(schedule, (bytes) => alice!.receiveControl(bytes), controlLatencyMs),
     packets: bToA,
     now,
     schedule,

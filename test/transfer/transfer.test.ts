@@ -252,6 +252,23 @@ describe('sessions', () => {
     expect(() => connectPair().alice.send(randomImage(10, 10, bgr, 24), { fileName: 'x.bmp', pixelsCrc32: crc })).toThrow(RangeError);
   });
 
+  it('answers an end-of-pass at once when nothing is missing, and waits for stragglers only when something is', () => {
+    const settleMs = 5_000;
+    // Control messages slower than packets: every packet of a pass is in before its end-of-pass.
+    const whole = connectPair({}, { receiver: { settleMs } }, 20);
+    const sender = whole.alice.send(randomImage(300, 200, bgr, 25), { fileName: 'w.bmp', repairRounds: 3 });
+    whole.time.run();
+    expect(sender.state).toBe('complete');
+    expect(sender.stats.elapsedMs).toBeLessThan(settleMs);
+
+    const lossy = connectPair({}, { receiver: { settleMs } }, 20);
+    const repaired = lossy.alice.send(randomImage(300, 200, bgr, 26), { fileName: 'l.bmp', repairRounds: 3, loss: { kind: 'bernoulli', p: 0.2, seed: 7 } });
+    lossy.time.run();
+    expect(repaired.state).toBe('complete');
+    expect(repaired.stats.rounds).toBeGreaterThan(0);
+    expect(repaired.stats.elapsedMs).toBeGreaterThanOrEqual(settleMs);
+  });
+
   it('cancel from the receiver stops the sender', () => {
     const pair = connectPair({ bytesPerMs: 500 });
     const sender = pair.alice.send(randomImage(300, 300, bgr, 12), { fileName: 'c.bmp' });
