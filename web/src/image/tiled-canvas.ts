@@ -17,14 +17,30 @@ import type { StripPainterMessage, StripPainterReply } from './strip-painter.ts'
 /** Pixels per strip, roughly: a quarter of a megapixel, 1 MB of RGBA. */
 const TILE_PIXELS = 1 << 18;
 
+/** The page's one strip painter, started with the first TiledCanvas: not one per transfer. */
+let painter: { worker: Worker; nextSet: number; nextSync: number; synced: Map<number, () => void> } | undefined;
+
+function sharedPainter(): NonNullable<typeof painter> {
+  if (!painter) {
+    const worker = new Worker(new URL('./strip-painter.ts', import.meta.url), { type: 'module' });
+    const synced = new Map<number, () => void>();
+    worker.addEventListener('message', (event: MessageEvent<StripPainterReply>) => {
+      synced.get(event.data.id)?.();
+      synced.delete(event.data.id);
+    });
+    painter = { worker, nextSet: 0, nextSync: 0, synced };
+  }
+  return painter;
+}
+
 export class TiledCanvas {
   readonly width: number;
   readonly height: number;
   /** Rows per strip (the last may be shorter): whole bands of the receiver's dirty tracking. */
   readonly tileRows: number;
-  readonly #worker: Worker;
-  readonly #synced = new Map<number, () => void>();
-  #nextSync = 0;
+  readonly #painter = sharedPainter();
+  readonly #set = this.#painter.nextSet++;
+  #disposed = false;
 
   /** Replaces whatever `host` held with the strips of a `width` × `height` image. */
   constructor(host: HTMLElement, width: number, height: number) {
@@ -41,12 +57,7 @@ export class TiledCanvas {
     }
     host.replaceChildren(...canvases);
     const offscreen = canvases.map((canvas) => canvas.transferControlToOffscreen());
-    this.#worker = new Worker(new URL('./strip-painter.ts', import.meta.url), { type: 'module' });
-    this.#worker.addEventListener('message', (event: MessageEvent<StripPainterReply>) => {
-      this.#synced.get(event.data.id)?.();
-      this.#synced.delete(event.data.id);
-    });
-    this.#post({ type: 'strips', canvases: offscreen }, offscreen);
+    this.#post({ type: 'strips', set: this.#set, canvases: offscreen }, offscreen);
   }
 
   /** The strip holding image row `y`. */
@@ -62,7 +73,7 @@ export class TiledCanvas {
       const y0 = Math.max(rect.y, top);
       const y1 = Math.min(rect.y + rect.height, top + this.tileRows);
       const pixels = this.#copyRows(rgba, rect.x, rect.width, y0, y1);
-      this.#post({ type: 'paint', tile, x: rect.x, y: y0 - top, width: rect.width, height: y1 - y0, pixels }, [pixels]);
+      this.#post({ type: 'paint', set: this.#set, tile, x: rect.x, y: y0 - top, width: rect.width, height: y1 - y0, pixels }, [pixels]);
     }
   }
 
@@ -72,18 +83,19 @@ export class TiledCanvas {
 
   /** Resolves once the worker has painted everything sent so far; the screen shows it from its next frame. */
   whenPainted(): Promise<void> {
-    const id = this.#nextSync++;
+    if (this.#disposed) return Promise.resolve();
+    const id = this.#painter.nextSync++;
     return new Promise((resolve) => {
-      this.#synced.set(id, resolve);
+      this.#painter.synced.set(id, resolve);
       this.#post({ type: 'sync', id });
     });
   }
 
-  /** Stops the worker; the strips keep their last picture. */
+  /** Lets the worker forget these strips; they keep their last picture, and paints are ignored from now on. */
   dispose(): void {
-    this.#worker.terminate();
-    for (const resolve of this.#synced.values()) resolve();
-    this.#synced.clear();
+    if (this.#disposed) return;
+    this.#post({ type: 'drop', set: this.#set });
+    this.#disposed = true;
   }
 
   /** Columns [x, x + width) of rows [y0, y1), as a buffer of its own to hand to the worker. */
@@ -98,6 +110,6 @@ export class TiledCanvas {
   }
 
   #post(message: StripPainterMessage, transfer: Transferable[] = []): void {
-    this.#worker.postMessage(message, transfer);
+    if (!this.#disposed) this.#painter.worker.postMessage(message, transfer);
   }
 }
