@@ -66,7 +66,7 @@ export class ReceiveDisplay {
     if (!receiver) return () => {};
     const { width, height } = receiver.manifest;
     this.#painter = new TiledCanvas(host, width, height);
-    // The loss map's strips and worker come with its first use.
+    // The loss map's strips come with its first use.
     this.#overlayHost = overlayHost;
     overlayHost.replaceChildren();
     this.#concealed = null;
@@ -74,7 +74,7 @@ export class ReceiveDisplay {
     // Fresh strips are already clear: painting an empty 24-megapixel buffer would only cost
     // time. Only a new receiver re-binds; the toggles redraw through their own methods.
     if (receiver.stats.received > 0) untrack(() => this.#redrawAll());
-    if (receiver.state !== 'receiving') this.#markPaintedWhenShown();
+    if (receiver.state !== 'receiving') this.#markPaintedOnceDone();
     const period = Math.min(MAX_REDRAW_MS, Math.max(MIN_REDRAW_MS, (width * height) / 100_000));
     this.#redrawTimer = setInterval(() => this.#onRedrawTick(), period);
     return () => {
@@ -104,7 +104,7 @@ export class ReceiveDisplay {
     }
     const receiver = this.receiver;
     if (receiver && this.#painter) for (const rect of receiver.takeDirtyRects()) this.#painter.paintRect(receiver.rgba, rect);
-    this.#markPaintedWhenShown();
+    this.#markPaintedOnceDone();
   }
 
   setShowHoles(on: boolean): void {
@@ -158,7 +158,7 @@ export class ReceiveDisplay {
    * Sets `painted` once the workers have painted everything sent so far, unless the picture has
    * changed since or the transfer is still going.
    */
-  #markPaintedWhenShown(): void {
+  #markPaintedOnceDone(): void {
     const receiver = this.receiver;
     const painter = this.#painter;
     const painters = [painter, this.#overlayPainter].filter((p) => p !== null);
@@ -167,11 +167,11 @@ export class ReceiveDisplay {
     });
   }
 
-  /** A toggle changed the view: redraw it whole, and once the transfer has ended, say when it is shown. */
+  /** A toggle changed the view: redraw it whole, and once the transfer has ended, say when it is painted. */
   #redrawAllAndMark(): void {
     this.painted = false;
     this.#redrawAll();
-    this.#markPaintedWhenShown();
+    this.#markPaintedOnceDone();
   }
 
   /**
