@@ -181,8 +181,8 @@ export class Sender {
   }
 
   /**
-   * Checksums the pixels (a slice per turn) unless the CRC was given, then sends the manifest and
-   * starts the first pass.
+   * Checksums the pixels (a few milliseconds per turn) unless the CRC was given, then sends the
+   * manifest and starts the first pass.
    */
   start(): void {
     if (this._state !== 'preparing' || this.pendingWork) return;

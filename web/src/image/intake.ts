@@ -50,7 +50,7 @@ export async function readImageFile(file: File): Promise<PickedImage> {
   return { ...picked, pixelsCrc32: await crc32OfPixels(picked.image.pixels) };
 }
 
-/** A slice per task (chunked-crc.ts): a 32-megapixel image never freezes the page. */
+/** A few milliseconds per task (chunked-crc.ts): a 32-megapixel image never freezes the page. */
 function crc32OfPixels(pixels: Uint8Array): Promise<number> {
   return new Promise((resolve) => {
     crc32InTurns(

@@ -3,7 +3,8 @@
  * `transfer-state`. A MutationObserver sees every state the page shows, however briefly, so a
  * fast transfer is never missed and the previous transfer's end is never taken for this one's.
  * On the receiving page the end also waits for the picture to be painted whole (`data-painted`
- * on `receive-image`): the time is to the finished image on screen.
+ * on `receive-image`: the app's worker has painted every change, which is on screen from its next
+ * frame), so the time is to the finished image, not just to the verdict.
  */
 
 const END_STATE = /interrupted|incomplete|complete/i;
@@ -23,7 +24,7 @@ function epochNow(): number {
   return performance.timeOrigin + performance.now();
 }
 
-/** The receiving page's picture has every change on screen (ReceiveDisplay's `painted`); true where there is none. */
+/** The receiving page's picture has every change painted (ReceiveDisplay's `painted`); true where there is none. */
 function painted(): boolean {
   return document.querySelector('[data-testid="receive-image"]')?.getAttribute('data-painted') !== 'false';
 }
