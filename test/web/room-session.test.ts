@@ -72,6 +72,17 @@ function listener() {
 /** Lets the join promise's continuation run. */
 const settle = () => vi.advanceTimersByTimeAsync(0);
 
+/** A new session whose signaling connects and whose join returns `joined`, settled. */
+async function joinedSession(joined: JoinResult | Error) {
+  const events = listener();
+  const session = new RoomSession('room', events);
+  const signaling = fakes.signaling.at(-1)!;
+  signaling.handlers.onConnect();
+  signaling.joins[0]!(joined);
+  await settle();
+  return { events, session, signaling };
+}
+
 function openLink(index: number) {
   const link = fakes.links[index]!;
   link.open = true;
@@ -92,12 +103,7 @@ afterEach(() => {
 
 describe('RoomSession', () => {
   it('waits alone, then answers the newcomer’s offer and reports the open link', async () => {
-    const events = listener();
-    const session = new RoomSession('room', events);
-    const signaling = fakes.signaling[0]!;
-    signaling.handlers.onConnect();
-    signaling.joins[0]!(JOINED_ALONE);
-    await settle();
+    const { events, session, signaling } = await joinedSession(JOINED_ALONE);
     expect(session.status).toBe('waiting');
 
     signaling.handlers.onPeerJoined('bob');
@@ -114,10 +120,7 @@ describe('RoomSession', () => {
   });
 
   it('initiates as the newcomer and tries again after the link fails', async () => {
-    const session = new RoomSession('room', listener());
-    fakes.signaling[0]!.handlers.onConnect();
-    fakes.signaling[0]!.joins[0]!(JOINED_WITH_BOB);
-    await settle();
+    const { session } = await joinedSession(JOINED_WITH_BOB);
     expect(fakes.links[0]!.initiator).toBe(true);
     expect(session.status).toBe('connecting');
 
@@ -130,12 +133,7 @@ describe('RoomSession', () => {
   });
 
   it('keeps an open link through a signaling hiccup on either side', async () => {
-    const events = listener();
-    const session = new RoomSession('room', events);
-    const signaling = fakes.signaling[0]!;
-    signaling.handlers.onConnect();
-    signaling.joins[0]!(JOINED_WITH_BOB);
-    await settle();
+    const { events, session, signaling } = await joinedSession(JOINED_WITH_BOB);
     openLink(0);
 
     // The other side's socket drops and comes back with a new id.
@@ -155,12 +153,7 @@ describe('RoomSession', () => {
   });
 
   it('gives a returning peer a fresh connection', async () => {
-    const events = listener();
-    const session = new RoomSession('room', events);
-    const signaling = fakes.signaling[0]!;
-    signaling.handlers.onConnect();
-    signaling.joins[0]!(JOINED_ALONE);
-    await settle();
+    const { events, session, signaling } = await joinedSession(JOINED_ALONE);
     signaling.handlers.onSignal('bob', OFFER);
     openLink(0);
 
@@ -178,11 +171,7 @@ describe('RoomSession', () => {
   });
 
   it('drops a link that stalls after the other person left signaling', async () => {
-    const session = new RoomSession('room', listener());
-    const signaling = fakes.signaling[0]!;
-    signaling.handlers.onConnect();
-    signaling.joins[0]!(JOINED_WITH_BOB);
-    await settle();
+    const { session, signaling } = await joinedSession(JOINED_WITH_BOB);
     openLink(0);
     signaling.handlers.onPeerLeft('bob');
     expect(session.status).toBe('connected');
@@ -195,18 +184,11 @@ describe('RoomSession', () => {
 
   it('says a room is full, but retries when the seat may be its own from before a hiccup', async () => {
     const full = new SignalingRequestError('ROOM_FULL', 'full');
-    const first = new RoomSession('room', listener());
-    fakes.signaling[0]!.handlers.onConnect();
-    fakes.signaling[0]!.joins[0]!(full);
-    await settle();
+    const { session: first } = await joinedSession(full);
     expect(first.status).toBe('full');
     first.dispose();
 
-    const rejoining = new RoomSession('room', listener());
-    const signaling = fakes.signaling[1]!;
-    signaling.handlers.onConnect();
-    signaling.joins[0]!(JOINED_ALONE);
-    await settle();
+    const { session: rejoining, signaling } = await joinedSession(JOINED_ALONE);
     signaling.handlers.onDisconnect();
     signaling.handlers.onConnect();
     signaling.joins[1]!(full);
