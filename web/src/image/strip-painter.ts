@@ -2,7 +2,7 @@
  * The worker behind TiledCanvas: owns the strips (their OffscreenCanvases) and paints the pixels
  * the page sends it, so that copying a strip to the compositor at the end of a frame costs the
  * page's main thread nothing. One worker serves every TiledCanvas of the page, each a numbered
- * set of strips. Messages are StripPainterMessage; replies are StripPainterReply.
+ * set of strips. Messages are StripPainterMessage; the only reply is `synced`.
  */
 export type StripPainterMessage =
   | { type: 'strips'; set: number; canvases: OffscreenCanvas[] }
@@ -16,21 +16,12 @@ export type StripPainterMessage =
    */
   | { type: 'sync'; id: number };
 
-export type StripPainterReply =
-  | { type: 'synced'; id: number }
-  /** Pixel buffers of painted rectangles, handed back for the page to fill again. */
-  | { type: 'buffers'; buffers: ArrayBuffer[] };
-
-/** Painted buffers go back in batches of this many: one message per batch, not per paint. */
-const RETURN_BATCH = 8;
+export interface StripPainterReply {
+  type: 'synced';
+  id: number;
+}
 
 const sets = new Map<number, OffscreenCanvasRenderingContext2D[]>();
-let spent: ArrayBuffer[] = [];
-
-function returnSpent(): void {
-  postMessage({ type: 'buffers', buffers: spent } satisfies StripPainterReply, { transfer: spent });
-  spent = [];
-}
 
 function onMessage(message: StripPainterMessage): void {
   switch (message.type) {
@@ -47,8 +38,6 @@ function onMessage(message: StripPainterMessage): void {
     case 'paint': {
       const { set, tile, x, y, width, height, pixels } = message;
       sets.get(set)?.[tile]?.putImageData(new ImageData(new Uint8ClampedArray(pixels), width, height), x, y);
-      spent.push(pixels);
-      if (spent.length === RETURN_BATCH) returnSpent();
       return;
     }
     case 'drop':

@@ -17,62 +17,20 @@ import type { StripPainterMessage, StripPainterReply } from './strip-painter.ts'
 /** Pixels per strip, roughly: a quarter of a megapixel, 1 MB of RGBA. */
 const TILE_PIXELS = 1 << 18;
 
-/**
- * Bytes of painted buffers kept for reuse. Copying changed rows into buffers the worker has handed
- * back, instead of new ones, spares this thread fresh memory and garbage for every band; a
- * profile of the receiving page put 20 ms of a full-HD transfer in those copies.
- */
-const POOL_BYTES = 16 * 1024 * 1024;
-
-interface SharedPainter {
-  worker: Worker;
-  nextSet: number;
-  nextSync: number;
-  synced: Map<number, () => void>;
-  /** Buffers handed back by the worker, by size. */
-  pool: Map<number, ArrayBuffer[]>;
-  pooledBytes: number;
-}
-
 /** The page's one strip painter, started with the first TiledCanvas: not one per transfer. */
-let painter: SharedPainter | undefined;
+let painter: { worker: Worker; nextSet: number; nextSync: number; synced: Map<number, () => void> } | undefined;
 
-function sharedPainter(): SharedPainter {
+function sharedPainter(): NonNullable<typeof painter> {
   if (!painter) {
-    const shared: SharedPainter = {
-      worker: new Worker(new URL('./strip-painter.ts', import.meta.url), { type: 'module' }),
-      nextSet: 0,
-      nextSync: 0,
-      synced: new Map(),
-      pool: new Map(),
-      pooledBytes: 0,
-    };
-    shared.worker.addEventListener('message', (event: MessageEvent<StripPainterReply>) => {
-      const reply = event.data;
-      if (reply.type === 'synced') {
-        shared.synced.get(reply.id)?.();
-        shared.synced.delete(reply.id);
-        return;
-      }
-      for (const buffer of reply.buffers) {
-        if (shared.pooledBytes + buffer.byteLength > POOL_BYTES) break;
-        const sized = shared.pool.get(buffer.byteLength) ?? [];
-        sized.push(buffer);
-        shared.pool.set(buffer.byteLength, sized);
-        shared.pooledBytes += buffer.byteLength;
-      }
+    const worker = new Worker(new URL('./strip-painter.ts', import.meta.url), { type: 'module' });
+    const synced = new Map<number, () => void>();
+    worker.addEventListener('message', (event: MessageEvent<StripPainterReply>) => {
+      synced.get(event.data.id)?.();
+      synced.delete(event.data.id);
     });
-    painter = shared;
+    painter = { worker, nextSet: 0, nextSync: 0, synced };
   }
   return painter;
-}
-
-/** A buffer of `bytes` bytes from the pool, or a new one. */
-function buffer(shared: SharedPainter, bytes: number): ArrayBuffer {
-  const reused = shared.pool.get(bytes)?.pop();
-  if (!reused) return new ArrayBuffer(bytes);
-  shared.pooledBytes -= bytes;
-  return reused;
 }
 
 export class TiledCanvas {
@@ -140,16 +98,13 @@ export class TiledCanvas {
     this.#disposed = true;
   }
 
-  /** Columns [x, x + width) of rows [y0, y1), in a buffer of their own to hand to the worker. */
+  /** Columns [x, x + width) of rows [y0, y1), as a buffer of its own to hand to the worker. */
   #copyRows(rgba: Uint8ClampedArray, x: number, width: number, y0: number, y1: number): ArrayBuffer {
-    const out = new Uint8ClampedArray(buffer(this.#painter, width * (y1 - y0) * 4));
-    if (x === 0 && width === this.width) {
-      out.set(rgba.subarray(y0 * width * 4, y1 * width * 4));
-    } else {
-      for (let y = y0; y < y1; y++) {
-        const from = (y * this.width + x) * 4;
-        out.set(rgba.subarray(from, from + width * 4), (y - y0) * width * 4);
-      }
+    if (x === 0 && width === this.width) return rgba.slice(y0 * width * 4, y1 * width * 4).buffer;
+    const out = new Uint8ClampedArray(width * (y1 - y0) * 4);
+    for (let y = y0; y < y1; y++) {
+      const from = (y * this.width + x) * 4;
+      out.set(rgba.subarray(from, from + width * 4), (y - y0) * width * 4);
     }
     return out.buffer;
   }
