@@ -15,10 +15,13 @@ const PIECE_BYTES = 256 * 1024;
 /** A turn stops after the piece that takes it past this many milliseconds. */
 export const TURN_BUDGET_MS = 8;
 
-/** Calls `done` with the CRC-32 of `bytes` after one or more turns; returns a function that stops it. */
-export function crc32InTurns(bytes: Uint8Array, schedule: Scheduler, now: Clock, done: (crc: number) => void): () => void {
+/**
+ * Calls `done` with the CRC-32 of `bytes` after one or more turns; returns a function that stops
+ * it. `previous` continues a CRC, as crc32's does.
+ */
+export function crc32InTurns(bytes: Uint8Array, schedule: Scheduler, now: Clock, done: (crc: number) => void, previous = 0): () => void {
   let offset = 0;
-  let crc = 0;
+  let crc = previous;
   let cancelPending: (() => void) | undefined;
   let stopped = false;
   const step = (): void => {

@@ -6,6 +6,7 @@
 import {
   CancelOrigin,
   CancelReason,
+  crc32,
   Verdict,
   DATA_HEADER_BYTES,
   encodeControlMessage,
@@ -18,6 +19,7 @@ import type { Clock, ControlChannel, Scheduler } from './channel.ts';
 import { crc32InTurns } from './chunked-crc.ts';
 import { conceal } from './conceal.ts';
 import { DirtyBands, type Rect } from './dirty-bands.ts';
+import { LeadingCrc } from './leading-crc.ts';
 import { PacketGeometry } from './packet-geometry.ts';
 import { PacketPlacer } from './placer.ts';
 import { TimeSeries, type Sample } from './time-series.ts';
@@ -31,6 +33,8 @@ import { TimeSeries, type Sample } from './time-series.ts';
  * resent and counted as a duplicate. When no packet is missing there is no wait.
  */
 export const DEFAULT_SETTLE_MS = 10;
+/** What is left of the CRC check at the end is done at once up to this size, in turns beyond. */
+const INLINE_CRC_BYTES = 256 * 1024;
 
 export interface ReceiverOptions {
   /** Where receipts, the verdict and a cancel go. */
@@ -75,6 +79,12 @@ export interface ReceiverStats {
   readonly duplicates: number;
   /** Packets that arrived after one with a higher sequence number in the same pass. */
   readonly reordered: number;
+  /**
+   * The highest sequence that arrived in the first pass, plus one. That pass sends every
+   * sequence in increasing order, so this many have been sent, give or take the few still in
+   * flight: until the first end-of-pass says what was sent, this is the best estimate of it.
+   */
+  readonly firstPassReach: number;
   /** Packets of this transfer that failed validation (sequence out of range, wrong length). */
   readonly malformed: number;
   /** Packets handed to this receiver after it ended (a session stops routing them and counts them itself). */
@@ -109,6 +119,7 @@ export class Receiver {
   /** Sequences the sender sends in the current round: null means all (round 0). */
   private requested: Uint32Array | null = null;
   private readonly dirty: DirtyBands;
+  private readonly leadingCrc: LeadingCrc;
   private readonly series = new TimeSeries(['packets', 'bytes', 'duplicates'] as const);
   private readonly startedAt: number;
   private endedAt: number | undefined;
@@ -125,6 +136,7 @@ export class Receiver {
     simulatedDrops: 0,
     duplicates: 0,
     reordered: 0,
+    firstPassReach: 0,
     malformed: 0,
     stale: 0,
     bytes: 0,
@@ -146,6 +158,7 @@ export class Receiver {
     this.arrived = new Uint8Array(manifest.packetCount);
     this.droppedLast = new Uint8Array(manifest.packetCount);
     this.dirty = new DirtyBands(manifest.width, manifest.height);
+    this.leadingCrc = new LeadingCrc(this.geometry, native, this.arrived);
     this.startedAt = options.now();
   }
 
@@ -180,12 +193,14 @@ export class Receiver {
     }
     if (sequence < this.highestInRound) c.reordered++;
     else this.highestInRound = sequence;
+    if (this.round === 0 && sequence >= c.firstPassReach) c.firstPassReach = sequence + 1;
     this.arrived[sequence] = 1;
     c.received++;
     c.receivedPixels += g.pixelsIn(sequence);
     c.payloadBytes += payload.length;
     this.series.add(elapsed, 'packets', 1);
     this.markDirty(sequence, this.placer.place(sequence, payload));
+    this.leadingCrc.advance();
   }
 
   private markDirty(sequence: number, placed: Uint32Array | null): void {
@@ -222,8 +237,8 @@ export class Receiver {
       for (const s of this.requested) this.droppedLast[s] = dropped.has(s) ? 1 : 0;
     }
     // With every packet in there is nothing to wait for: the answer is the CRC check.
-    const settleMs = c.received === this.geometry.packetCount ? 0 : (this.options.settleMs ?? DEFAULT_SETTLE_MS);
-    this.pendingWork = this.options.schedule(() => this.answerPass(), settleMs);
+    if (c.received === this.geometry.packetCount) this.answerPass();
+    else this.pendingWork = this.options.schedule(() => this.answerPass(), this.options.settleMs ?? DEFAULT_SETTLE_MS);
   }
 
   private answerPass(): void {
@@ -235,10 +250,7 @@ export class Receiver {
     this.counts.lostBySimulation = lostBySimulation;
     this.counts.lostByNetwork = missing.length - lostBySimulation;
     if (missing.length === 0) {
-      this.pendingWork = crc32InTurns(this.image.pixels, this.options.schedule, this.options.now, (crc) => {
-        this.pendingWork = undefined;
-        this.finish(crc === this.manifest.crc32 ? Verdict.COMPLETE : Verdict.CRC_MISMATCH);
-      });
+      this.checkCrc();
     } else if (this.round < this.manifest.repairRounds) {
       this.options.control.send(
         encodeControlMessage({
@@ -255,6 +267,26 @@ export class Receiver {
     } else {
       this.finish(Verdict.INCOMPLETE);
     }
+  }
+
+  /** Every packet is in: the verdict is the CRC-32 check, of what the leading CRC has not yet covered. */
+  private checkCrc(): void {
+    const { rest, crcBefore } = this.leadingCrc;
+    const judge = (crc: number) => this.finish(crc === this.manifest.crc32 ? Verdict.COMPLETE : Verdict.CRC_MISMATCH);
+    if (rest.length <= INLINE_CRC_BYTES) {
+      judge(crc32(rest, crcBefore));
+      return;
+    }
+    this.pendingWork = crc32InTurns(
+      rest,
+      this.options.schedule,
+      this.options.now,
+      (crc) => {
+        this.pendingWork = undefined;
+        judge(crc);
+      },
+      crcBefore,
+    );
   }
 
   private finish(verdict: Verdict): void {
@@ -364,6 +396,7 @@ export class Receiver {
       simulatedDrops: c.simulatedDrops,
       duplicates: c.duplicates,
       reordered: c.reordered,
+      firstPassReach: c.firstPassReach,
       malformed: c.malformed,
       stale: c.stale,
       bytes: c.bytes,

@@ -1,11 +1,13 @@
-/** The figures both ends report: time series that add up, and a CRC mismatch that is caught. */
+/** The figures both ends report: time series that add up, a CRC mismatch that is caught, the first pass's reach. */
 import { describe, expect, it } from 'vitest';
+import { decodeControlMessage, decodeDataPacket, type Manifest } from '../../shared/protocol/index.ts';
 import {
+  Receiver,
+  Sender,
   TransferSession,
   VirtualTime,
   createMemoryControlLink,
   createMemoryPacketLink,
-  type Receiver,
 } from '../../shared/transfer/index.ts';
 import { randomImage } from './arbitraries.ts';
 import { transfer } from './harness.ts';
@@ -72,5 +74,39 @@ describe('CRC verdict', () => {
     expect(receiver!.stats.missing).toBe(0);
     expect(receiver!.state).toBe('incomplete');
     expect(sender.state).toBe('incomplete');
+  });
+});
+
+describe('first pass reach', () => {
+  it('is the highest sequence seen in the first pass plus one, in any arrival order, and repairs leave it alone', () => {
+    const time = new VirtualTime();
+    const packets: Uint8Array[] = [];
+    let manifest: Manifest | undefined;
+    const sender = new Sender(randomImage(100, 100, bgr, 4), {
+      transferId: 3,
+      fileName: 'r.bmp',
+      payloadBytes: 300,
+      repairRounds: 2,
+      control: {
+        send: (bytes) => {
+          const message = decodeControlMessage(bytes);
+          if (message.type === 'manifest') manifest = message;
+        },
+      },
+      packets: { send: (bytes) => packets.push(bytes.slice()), bufferedAmount: 0, onceBufferedAmountLow: (_, callback) => callback() },
+      now: time.now,
+      schedule: time.schedule,
+    });
+    sender.start();
+    time.run();
+    const receipts: Uint8Array[] = [];
+    const receiver = new Receiver(manifest!, { control: { send: (bytes) => receipts.push(bytes) }, now: time.now, schedule: time.schedule });
+    for (const sequence of [4, 2, 0, 9, 7]) receiver.handlePacket(decodeDataPacket(packets[sequence]!));
+    expect(receiver.stats.firstPassReach).toBe(10);
+    receiver.handleEndOfPass({ type: 'end-of-pass', transferId: 3, round: 0, sent: packets.length, simulatedDrops: new Uint32Array() });
+    time.run();
+    expect(receipts).toHaveLength(1);
+    receiver.handlePacket(decodeDataPacket(packets[40]!));
+    expect(receiver.stats.firstPassReach).toBe(10);
   });
 });

@@ -42,6 +42,15 @@ describe('crc32InTurns', () => {
     expect(result).toBe(crc32(bytes));
   });
 
+  it('continues a CRC from `previous`', () => {
+    const turns = manualTurns();
+    let result: number | undefined;
+    const cut = 1_234_567;
+    crc32InTurns(bytes.subarray(cut), turns.schedule, turns.now, (crc) => (result = crc), crc32(bytes.subarray(0, cut)));
+    while (turns.queue.length > 0) turns.queue.shift()!();
+    expect(result).toBe(crc32(bytes));
+  });
+
   it('never calls back once stopped', () => {
     const turns = manualTurns();
     let called = false;

@@ -35,6 +35,7 @@ const RECEIVER: ReceiverStats = {
   simulatedDrops: 10,
   duplicates: 0,
   reordered: 3,
+  firstPassReach: 100,
   malformed: 0,
   stale: 0,
   bytes: 0,
@@ -47,13 +48,13 @@ const RECEIVER: ReceiverStats = {
 
 describe('receiverStats', () => {
   it('estimates the loss of a first pass in progress from the highest sequence seen', () => {
-    const stats = receiverStats({ ...RECEIVER, received: 40, senderAttempted: 0, simulatedDrops: 0 }, 50);
+    const stats = receiverStats({ ...RECEIVER, received: 40, firstPassReach: 50, senderAttempted: 0, simulatedDrops: 0 });
     expect(stats).toMatchObject({ sent: 50, received: 40, lostBySimulation: 0, lostByNetwork: 0, lostNotYetAttributed: 10 });
     expect(lostPackets(stats)).toBe(10);
   });
 
   it('splits the loss of ended passes into simulation and network', () => {
-    const stats = receiverStats(RECEIVER, 100);
+    const stats = receiverStats(RECEIVER);
     expect(stats).toMatchObject({ sent: 100, received: 85, lostBySimulation: 10, lostByNetwork: 5, lostNotYetAttributed: 0, reordered: 3 });
   });
 });

@@ -12,7 +12,6 @@ import {
 } from '../../../shared/transfer/index.ts';
 import type { PeerLink } from '../net/peer-link.ts';
 import { chartColumns, type ChartColumns, type LossPoint } from './chart-columns.ts';
-import { FirstPassProgress } from './first-pass-progress.ts';
 import { lossSpecFor } from './loss-spec.ts';
 import type { ReceiveDisplay } from './receive-display.svelte.ts';
 import type { LinkListener } from './room-session.svelte.ts';
@@ -53,7 +52,6 @@ export class TransferDesk implements LinkListener {
   #session: TransferSession | null = null;
   #tracked: Tracked[] = [];
   #nextKey = 1;
-  readonly #firstPass = new FirstPassProgress();
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(display: ReceiveDisplay) {
@@ -107,7 +105,6 @@ export class TransferDesk implements LinkListener {
   }
 
   onPacket(bytes: Uint8Array): void {
-    this.#firstPass.observe(bytes);
     this.#session?.receivePacket(bytes);
     this.#display.packetsArrived();
   }
@@ -149,12 +146,8 @@ export class TransferDesk implements LinkListener {
   /** Copies every unfinished transfer's figures into the views; stops the timer when all are done. */
   #refresh(): void {
     const views = new Map(this.history.map((view) => [view.key, view]));
-    for (const tracked of this.#tracked) views.set(tracked.key, viewOf(tracked, this.#firstPass));
-    this.#tracked = this.#tracked.filter((t) => {
-      if (!isFinal(views.get(t.key)!.phase)) return true;
-      if (t.engine.kind === 'receiver') this.#firstPass.forget(t.engine.receiver.transferId);
-      return false;
-    });
+    for (const tracked of this.#tracked) views.set(tracked.key, viewOf(tracked));
+    this.#tracked = this.#tracked.filter((t) => !isFinal(views.get(t.key)!.phase));
     this.history = [...views.values()].sort((a, b) => b.key - a.key);
     this.current = this.history[0] ?? null;
     if (this.#tracked.length === 0) {
@@ -168,7 +161,7 @@ function isFinal(phase: TransferPhase): boolean {
   return phase === 'complete' || phase === 'incomplete' || phase === 'interrupted';
 }
 
-function viewOf(tracked: Tracked, firstPass: FirstPassProgress): TransferView {
+function viewOf(tracked: Tracked): TransferView {
   const e = tracked.engine;
   if (e.kind === 'sender') {
     const { sender } = e;
@@ -189,7 +182,7 @@ function viewOf(tracked: Tracked, firstPass: FirstPassProgress): TransferView {
     };
   }
   const { receiver, lossTrail } = e;
-  const stats = receiverStats(receiver.stats, firstPass.sentSoFar(receiver.transferId));
+  const stats = receiverStats(receiver.stats);
   const percent = lossPercent(lostPackets(stats), stats);
   if (lossTrail.at(-1)?.percent !== percent) lossTrail.push({ atMs: stats.elapsedMs, percent });
   const phase: TransferPhase =

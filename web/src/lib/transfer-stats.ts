@@ -65,9 +65,9 @@ export function senderStats(s: SenderStats): TransferStats {
 
 /**
  * The receiver counts arrivals live; it learns what was sent and lost at each end of pass.
- * Before the first one, `firstPassSent` (see first-pass-progress.ts) stands in for it.
+ * Before the first one, `firstPassReach` stands in for what was sent.
  */
-export function receiverStats(s: ReceiverStats, firstPassSent: number): TransferStats {
+export function receiverStats(s: ReceiverStats): TransferStats {
   const counted = {
     received: s.received,
     duplicates: s.duplicates,
@@ -80,10 +80,10 @@ export function receiverStats(s: ReceiverStats, firstPassSent: number): Transfer
   if (s.senderAttempted === 0) {
     return {
       ...counted,
-      sent: firstPassSent,
+      sent: s.firstPassReach,
       lostBySimulation: 0,
       lostByNetwork: 0,
-      lostNotYetAttributed: Math.max(0, firstPassSent - s.received),
+      lostNotYetAttributed: Math.max(0, s.firstPassReach - s.received),
     };
   }
   // senderAttempted and simulatedDrops cover the passes that have ended; so must the arrivals.
