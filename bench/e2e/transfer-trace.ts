@@ -7,11 +7,13 @@
  *      on both pages, folded into passes, waits and losses per repair round, with the longest
  *      pauses in sending and arriving.
  * It builds the app unminified into a directory of its own, so function names in the trace are
- * the source's. Environment: TRACE_PARTS (health,loss; also tiles, profile, timeline), TRACE_RUNS (3), TRACE_LOSS
- * (5 %), TRACE_NO_CLEAN=1 skips the no-loss runs, TRACE_ALTERNATE=1 sends a full-HD image before
- * each 4000×3000 one as bench:e2e does, and the experiments TRACE_HIDE_CANVAS=1 and
- * TRACE_MAX_RETRANSMITS=n described where they act; TRACE_SAVE=prefix writes each health run's
- * whole trace to prefix-N.json (for chrome://tracing or Perfetto).
+ * the source's. Environment: TRACE_PARTS (health,loss; also tiles, profile, timeline, cpu, start),
+ * TRACE_RUNS (3), TRACE_LOSS (5 %), TRACE_NO_CLEAN=1 skips the no-loss runs, TRACE_ALTERNATE=1
+ * sends a full-HD image before each 4000×3000 one as bench:e2e does, TRACE_CALLERS=f,g lists the
+ * profile's callers of those functions, TRACE_THREAD_TIME=1 makes the timeline CPU time, and the
+ * experiments TRACE_HIDE_CANVAS=1 and TRACE_MAX_RETRANSMITS=n described where they act;
+ * TRACE_SAVE=prefix writes each health run's whole trace to prefix-N.json (for chrome://tracing
+ * or Perfetto).
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -212,14 +214,32 @@ function fmt(n: number): string {
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
 
-/** Sampled JS time per function (self time, ms) of one page's CPU profile, the longest first. */
+/** Functions whose callers the profile part lists (TRACE_CALLERS=name,name). */
+const CALLERS = (process.env.TRACE_CALLERS ?? '').split(',').filter(Boolean);
+
+function frameName(node: ProfileNode): string {
+  const frame = node.callFrame;
+  return `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop() ?? ''}:${frame.lineNumber + 1}`;
+}
+
+/**
+ * Sampled JS time per function (self time, ms) of one page's CPU profile, the longest first; for
+ * a function named in TRACE_CALLERS, also per chain of its three nearest callers ("f < g < h").
+ */
 function selfTimes(profile: CpuProfile): Array<[string, number]> {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parentOf = new Map<number, ProfileNode>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node);
   const totals = new Map<string, number>();
+  const add = (name: string, ms: number) => totals.set(name, (totals.get(name) ?? 0) + ms);
   profile.samples.forEach((id, i) => {
-    const frame = byId.get(id)!.callFrame;
-    const name = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop() ?? ''}:${frame.lineNumber + 1}`;
-    totals.set(name, (totals.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+    const node = byId.get(id)!;
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    add(frameName(node), ms);
+    if (!CALLERS.includes(node.callFrame.functionName)) return;
+    const chain = [node.callFrame.functionName];
+    for (let up = parentOf.get(node.id); up && chain.length < 4; up = parentOf.get(up.id)) chain.push(frameName(up));
+    add(chain.join(' < '), ms);
   });
   return [...totals].sort((a, b) => b[1] - a[1]);
 }
@@ -254,12 +274,18 @@ async function profile(pair: AppPair, stage: FileStage): Promise<void> {
     const rows = [...totals[i]!].sort((a, b) => b[1] - a[1]);
     const busy = rows.filter(([name]) => !name.startsWith('(idle)')).reduce((sum, [, ms]) => sum + ms, 0);
     console.log(`\n${side}: ${(busy / RUNS).toFixed(0)} ms of samples per run outside (idle), transfers ${(transferMs / RUNS).toFixed(0)} ms; self time per run:`);
-    for (const [name, ms] of rows.slice(0, 22)) console.log(`  ${(ms / RUNS).toFixed(1).padStart(7)} ms  ${name}`);
+    for (const [name, ms] of rows.filter(([n], k) => k < 22 || n.includes(' < ')).slice(0, 40)) console.log(`  ${(ms / RUNS).toFixed(1).padStart(7)} ms  ${name}`);
   }
 }
 
-/** Self time (ms) per trace event name on one thread: each event's duration less its children's. */
+/**
+ * Self time (ms) per trace event name on one thread: each event's duration less its children's.
+ * With TRACE_THREAD_TIME=1 the thread time (CPU) instead of the wall time: on 2 busy cores a
+ * thread is often waiting for a core in the middle of an event.
+ */
 function selfTimeByEvent(events: TraceEvent[], pid: number, tid: number): Map<string, number> {
+  const cpu = process.env.TRACE_THREAD_TIME === '1';
+  const length = (e: TraceEvent) => (cpu ? (e.tdur ?? 0) : e.dur!);
   const onThread = events.filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
   const totals = new Map<string, number>();
   const stack: Array<{ event: TraceEvent; children: number }> = [];
@@ -268,12 +294,12 @@ function selfTimeByEvent(events: TraceEvent[], pid: number, tid: number): Map<st
       const { event, children } = stack.pop()!;
       const d = event.args?.data ?? {};
       const name = event.name === 'FunctionCall' || event.name === 'EventDispatch' ? `${event.name} ${d.functionName ?? d.type ?? ''}` : event.name;
-      totals.set(name, (totals.get(name) ?? 0) + (event.dur! - children) / 1000);
+      totals.set(name, (totals.get(name) ?? 0) + (length(event) - children) / 1000);
     }
   };
   for (const event of onThread) {
     close(event.ts);
-    if (stack.length > 0) stack.at(-1)!.children += event.dur!;
+    if (stack.length > 0) stack.at(-1)!.children += length(event);
     stack.push({ event, children: 0 });
   }
   close(Number.POSITIVE_INFINITY);
@@ -307,6 +333,88 @@ async function timeline(browser: Browser, pair: AppPair, stage: FileStage): Prom
     console.log(`\n${thread}: ${(rows.reduce((sum, [, ms]) => sum + ms, 0) / RUNS).toFixed(0)} ms traced per run; self time per run:`);
     for (const [name, ms] of rows.slice(0, 25)) console.log(`  ${(ms / RUNS).toFixed(1).padStart(7)} ms  ${name}`);
   }
+}
+
+/**
+ * What each page's main thread does in the first 150 ms of a full-HD transfer, from the Send
+ * click: every task over 2 ms with the events over 1 ms inside it, in ms from the click. Packets
+ * sent at once can only be placed once the receiver's main thread is free.
+ */
+async function start(browser: Browser, pair: AppPair, stage: FileStage): Promise<void> {
+  if ((await chooseImage(pair.sender.page, stage.path('start.bmp', photoBmp('coffee', 1920, 1080)))) !== 'ready') throw new Error('the app refused the image');
+  await setSendOptions(pair.sender.page, { order: 'rows', lossPct: 0, repair: true });
+  for (let run = 0; run < RUNS; run++) {
+    await browser.startTracing(pair.receiver.page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink'] });
+    const startedAt = await startTransfer(pair);
+    const { endedAt } = await waitForTransferEnd(pair.receiver.page, 60_000);
+    const events = (JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] }).traceEvents;
+    const click = events.find((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'click');
+    if (!click) throw new Error('no click in the trace');
+    const t0 = click.ts;
+    console.log(`\nfull-HD run ${run + 1}: ${(endedAt - startedAt).toFixed(0)} ms`);
+    for (const main of events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')) {
+      const onMain = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined && e.ts >= t0 - 5_000 && e.ts < t0 + 150_000);
+      const firstPacket = onMain.find((e) => e.name === 'FunctionCall' && String(e.args?.data?.functionName).includes('onmessage'));
+      console.log(` pid ${main.pid}: first channel.onmessage at ${firstPacket ? ((firstPacket.ts - t0) / 1000).toFixed(1) : '-'}`);
+      for (const task of onMain.filter((e) => e.name === 'RunTask' && e.dur! > 2_000)) {
+        console.log(`  @${((task.ts - t0) / 1000).toFixed(1).padStart(6)}  task ${(task.dur! / 1000).toFixed(1)} ms (cpu ${((task.tdur ?? 0) / 1000).toFixed(1)})`);
+        for (const e of onMain.filter((x) => x !== task && x.ts >= task.ts && x.ts + x.dur! <= task.ts + task.dur! && x.dur! > 1_000).slice(0, 12)) {
+          const d = e.args?.data ?? {};
+          const what = d.functionName ? ` ${d.functionName}` : d.type ? ` ${d.type}` : '';
+          console.log(`          ${(e.dur! / 1000).toFixed(1).padStart(6)} ms  ${e.name}${what}`);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * CPU time per thread of every process (thread time of the top-level tasks, summed and divided by
+ * the runs) during a full-HD transfer without loss: on this 2-core machine every thread competes
+ * with the network threads that move the packets, so this is what the transfer costs.
+ */
+async function cpu(browser: Browser, pair: AppPair, stage: FileStage): Promise<void> {
+  const receiver = pair.receiver.page;
+  if ((await chooseImage(pair.sender.page, stage.path('cpu.bmp', photoBmp('coffee', 1920, 1080)))) !== 'ready') throw new Error('the app refused the image');
+  await setSendOptions(pair.sender.page, { order: 'rows', lossPct: 0, repair: true });
+  const totals = new Map<string, number>();
+  let transferMs = 0;
+  for (let run = 0; run < RUNS; run++) {
+    await browser.startTracing(receiver, { categories: ['toplevel', '__metadata'] });
+    const startedAt = await startTransfer(pair);
+    const { endedAt } = await waitForTransferEnd(receiver, 60_000);
+    const events = (JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] }).traceEvents;
+    transferMs += endedAt - startedAt;
+    const names = new Map<string, string>();
+    const processes = new Map<number, string>();
+    for (const e of events) {
+      if (e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name);
+      if (e.name === 'process_labels' || (e.name === 'process_name' && !processes.has(e.pid))) processes.set(e.pid, e.args?.labels ?? e.args?.name);
+    }
+    const byThread = new Map<string, TraceEvent[]>();
+    for (const e of events) {
+      if (e.ph !== 'X' || e.tdur === undefined) continue;
+      const key = `${e.pid}:${e.tid}`;
+      byThread.set(key, [...(byThread.get(key) ?? []), e]);
+    }
+    for (const [key, list] of byThread) {
+      list.sort((a, b) => a.ts - b.ts);
+      let end = -1;
+      let sum = 0;
+      // Only events not nested in an earlier one: their thread time already includes the children's.
+      for (const e of list) {
+        if (e.ts < end) continue;
+        end = e.ts + (e.dur ?? 0);
+        sum += e.tdur! / 1000;
+      }
+      const pid = Number(key.split(':')[0]);
+      const label = `${processes.get(pid) ?? 'pid'} ${pid} / ${names.get(key) ?? key}`;
+      totals.set(label, (totals.get(label) ?? 0) + sum);
+    }
+  }
+  const rows = [...totals].sort((a, b) => b[1] - a[1]);
+  console.log(`\nCPU per thread, ms per run (transfers ${(transferMs / RUNS).toFixed(0)} ms; total ${(rows.reduce((t, [, ms]) => t + ms, 0) / RUNS).toFixed(0)} ms):`);
+  for (const [name, ms] of rows.slice(0, 25)) console.log(`  ${(ms / RUNS).toFixed(1).padStart(7)} ms  ${name}`);
 }
 
 async function loss(pair: AppPair, stage: FileStage): Promise<void> {
@@ -408,6 +516,8 @@ try {
   if (PARTS.includes('tiles')) await tiles(browser, app.receiver.page);
   if (PARTS.includes('profile')) await profile(app, stage);
   if (PARTS.includes('timeline')) await timeline(browser, app, stage);
+  if (PARTS.includes('cpu')) await cpu(browser, app, stage);
+  if (PARTS.includes('start')) await start(browser, app, stage);
   if (PARTS.includes('loss')) await loss(app, stage);
 } finally {
   clearPacketLoss();

@@ -1,0 +1,127 @@
+/**
+ * A diagnostic for one change: `npx tsx bench/e2e/compare-builds.ts [base-rev]` builds the app at
+ * `base-rev` (default HEAD, through a git worktree) and from the working tree, serves each from
+ * its own server, and sends the full-HD photo through both in the same browser, runs alternating
+ * A, B / B, A, with the bare channel's ceiling measured around each pair. On a machine whose
+ * speed drifts by a third from minute to minute, only such paired runs show a change of a few
+ * percent. COMPARE_RUNS sets the pairs (default 15). As root it re-runs itself in the private
+ * network namespace, as the benchmark does.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, symlinkSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createSignalingServer } from '../../signaling/app.ts';
+import { createLogger } from '../../signaling/logger.ts';
+import { type AppPair, chooseImage, FileStage, openRoom, setSendOptions, startTransfer, waitForTransferEnd } from '../../test/e2e/harness/app.ts';
+import { launchChromium } from '../../test/e2e/harness/chromium.ts';
+import { photoBmp } from '../../test/e2e/harness/photos.ts';
+import { decodeSource } from '../../test/e2e/harness/pixels.ts';
+import { connectRawPair, startRawServer } from '../../test/e2e/harness/raw-pair.ts';
+import { median } from '../measure.ts';
+import { assertExact } from './app-cases.ts';
+import { measureCeiling } from './raw-cases.ts';
+
+if (process.env.PIXELDROP_NETNS === undefined) {
+  const self = fileURLToPath(import.meta.url);
+  const runner = fileURLToPath(new URL('../../scripts/run-e2e.mjs', import.meta.url));
+  process.exit(spawnSync('node', [runner, 'npx', 'tsx', self, ...process.argv.slice(2)], { stdio: 'inherit' }).status ?? 1);
+}
+
+const RUNS = Number(process.env.COMPARE_RUNS ?? 15);
+const BASE = process.argv[2] ?? 'HEAD';
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const cache = fileURLToPath(new URL('../../node_modules/.cache/pixeldrop-compare', import.meta.url));
+
+function run(command: string, args: string[], cwd: string): void {
+  const result = spawnSync(command, args, { cwd, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed`);
+}
+
+/** Builds the app from `root` into `${cache}/name`. */
+function build(root: string, name: string): string {
+  const out = `${cache}/${name}`;
+  run('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', out, '--emptyOutDir'], root);
+  return out;
+}
+
+const worktree = `${cache}/base-src`;
+if (existsSync(worktree)) run('git', ['worktree', 'remove', '--force', worktree], repoRoot);
+run('git', ['worktree', 'add', '--detach', '--quiet', worktree, BASE], repoRoot);
+const dists: Record<'A' | 'B', string> = { A: '', B: '' };
+try {
+  symlinkSync(`${repoRoot}/node_modules`, `${worktree}/node_modules`);
+  dists.A = build(worktree, 'A');
+} finally {
+  run('git', ['worktree', 'remove', '--force', worktree], repoRoot);
+}
+dists.B = build(repoRoot, 'B');
+
+async function serve(staticDir: string) {
+  const http = createServer();
+  const io = createSignalingServer(http, { staticDir, logger: createLogger('warn') });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    close: async () => {
+      http.closeAllConnections();
+      await io.close();
+    },
+  };
+}
+
+const stage = new FileStage();
+const browser = await launchChromium();
+const servers = { A: await serve(dists.A), B: await serve(dists.B) };
+const rawServer = await startRawServer();
+const bmp = photoBmp('coffee', 1920, 1080);
+const source = decodeSource(bmp);
+const path = stage.path('full-hd.bmp', bmp);
+const pixelBytes = 1920 * 1080 * 3;
+const raw = await connectRawPair(browser, rawServer);
+const pairs: Record<'A' | 'B', AppPair> = { A: await openRoom(browser, servers.A), B: await openRoom(browser, servers.B) };
+
+async function transfer(pair: AppPair): Promise<number> {
+  if ((await chooseImage(pair.sender.page, path)) !== 'ready') throw new Error('the app refused the image');
+  await setSendOptions(pair.sender.page, { order: 'rows', lossPct: 0, repair: true });
+  const startedAt = await startTransfer(pair);
+  const { state, endedAt } = await waitForTransferEnd(pair.receiver.page, 60_000);
+  if (state !== 'complete') throw new Error(`the transfer ended "${state}"`);
+  await assertExact(pair, source, 'full-HD');
+  return endedAt - startedAt;
+}
+
+try {
+  await measureCeiling(raw, 10e6);
+  for (const side of ['A', 'B'] as const) await transfer(pairs[side]);
+  const ms = { A: [] as number[], B: [] as number[] };
+  const ratio = { A: [] as number[], B: [] as number[] };
+  const differences: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const before = await measureCeiling(raw, pixelBytes);
+    const order = i % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const);
+    const got = { A: 0, B: 0 };
+    for (const side of order) got[side] = await transfer(pairs[side]);
+    const after = await measureCeiling(raw, pixelBytes);
+    const ceiling = (before.mbPerSecond + after.mbPerSecond) / 2;
+    for (const side of order) {
+      ms[side].push(got[side]);
+      ratio[side].push(pixelBytes / 1e3 / got[side] / ceiling);
+    }
+    differences.push(got.B - got.A);
+    console.log(`pair ${i + 1}: A ${got.A.toFixed(0)} ms, B ${got.B.toFixed(0)} ms, ceiling ${ceiling.toFixed(1)} MB/s`);
+  }
+  for (const side of ['A', 'B'] as const) {
+    console.log(`${side} (${side === 'A' ? BASE : 'working tree'}): median ${median(ms[side]).toFixed(0)} ms, ${(100 * median(ratio[side])).toFixed(0)} % of the ceiling`);
+  }
+  const faster = differences.filter((d) => d < 0).length;
+  console.log(`B − A: median ${median(differences).toFixed(0)} ms; B faster in ${faster} of ${RUNS} pairs`);
+} finally {
+  for (const pair of Object.values(pairs)) await pair.close();
+  await raw.close();
+  for (const server of Object.values(servers)) await server.close();
+  await rawServer.close();
+  await browser.close();
+  stage.remove();
+}
