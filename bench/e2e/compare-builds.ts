@@ -9,12 +9,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createSignalingServer } from '../../signaling/app.ts';
-import { createLogger } from '../../signaling/logger.ts';
-import { type AppPair, chooseImage, FileStage, openRoom, setSendOptions, startTransfer, waitForTransferEnd } from '../../test/e2e/harness/app.ts';
+import { type AppPair, chooseImage, FileStage, openRoom, setSendOptions, startAppServer, startTransfer, waitForTransferEnd } from '../../test/e2e/harness/app.ts';
 import { launchChromium } from '../../test/e2e/harness/chromium.ts';
 import { photoBmp } from '../../test/e2e/harness/photos.ts';
 import { decodeSource } from '../../test/e2e/harness/pixels.ts';
@@ -58,22 +54,9 @@ try {
 }
 dists.B = build(repoRoot, 'B');
 
-async function serve(staticDir: string) {
-  const http = createServer();
-  const io = createSignalingServer(http, { staticDir, logger: createLogger('warn') });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
-    close: async () => {
-      http.closeAllConnections();
-      await io.close();
-    },
-  };
-}
-
 const stage = new FileStage();
 const browser = await launchChromium();
-const servers = { A: await serve(dists.A), B: await serve(dists.B) };
+const servers = { A: await startAppServer(dists.A), B: await startAppServer(dists.B) };
 const rawServer = await startRawServer();
 const bmp = photoBmp('coffee', 1920, 1080);
 const source = decodeSource(bmp);

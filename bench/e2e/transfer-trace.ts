@@ -17,14 +17,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createSignalingServer } from '../../signaling/app.ts';
-import { createLogger } from '../../signaling/logger.ts';
 import { decodeControlMessage, DEFAULT_MANIFEST_LIMITS } from '../../shared/protocol/index.ts';
-import { chooseImage, FileStage, type AppPair, openRoom, setSendOptions, startTransfer, waitForTransferEnd } from '../../test/e2e/harness/app.ts';
+import { chooseImage, FileStage, type AppPair, openRoom, setSendOptions, startAppServer, startTransfer, waitForTransferEnd } from '../../test/e2e/harness/app.ts';
 import { launchChromium } from '../../test/e2e/harness/chromium.ts';
 import { applyPacketLoss, clearPacketLoss } from '../../test/e2e/harness/packet-loss.ts';
 import { photoBmp } from '../../test/e2e/harness/photos.ts';
@@ -79,19 +75,6 @@ type LogEntry = [number, 's' | 'r', number, number | string, number];
 function build(): void {
   const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn', '--minify', 'false', '--outDir', DIST, '--emptyOutDir'], { stdio: 'inherit' });
   if (result.status !== 0) throw new Error('vite build failed');
-}
-
-async function startServer() {
-  const http = createServer();
-  const io = createSignalingServer(http, { staticDir: DIST, logger: createLogger('warn') });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
-    close: async () => {
-      http.closeAllConnections();
-      await io.close();
-    },
-  };
 }
 
 /** Every new context gets the channel tap before any page script runs. */
@@ -504,7 +487,7 @@ const stage = new FileStage();
 const browser = await launchChromium();
 // The tap costs the pages time of their own: only the loss part reads it.
 if (PARTS.includes('loss')) tapContexts(browser);
-const server = await startServer();
+const server = await startAppServer(DIST);
 const app = await openRoom(browser, server);
 try {
   // Warm-up: the first transfer after connecting is often several times slower.

@@ -33,10 +33,13 @@ export interface AppServer {
   close(): Promise<void>;
 }
 
-/** The real server, as `npm start` runs it, minus the environment: port 0, logs only at warn. */
-export async function startAppServer(): Promise<AppServer> {
+/**
+ * The real server, as `npm start` runs it, minus the environment: port 0, logs only at warn,
+ * serving the app built into `staticDir` (by default the tests' build).
+ */
+export async function startAppServer(staticDir = E2E_WEB_DIST): Promise<AppServer> {
   const http = createServer();
-  const io = createSignalingServer(http, { staticDir: E2E_WEB_DIST, logger: createLogger('warn') });
+  const io = createSignalingServer(http, { staticDir, logger: createLogger('warn') });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
   return {
