@@ -201,6 +201,23 @@ export class Receiver {
     this.series.add(elapsed, 'packets', 1);
     this.markDirty(sequence, this.placer.place(sequence, payload));
     this.leadingCrc.advance();
+    if (this.round === 0 && c.received === g.packetCount) this.answerFirstPassEarly();
+  }
+
+  /**
+   * Every packet of the first pass is here. That pass sends each sequence once, so the sender
+   * attempted them all and its simulation dropped none: the pass's end-of-pass would tell
+   * nothing new, and the verdict goes out without waiting for it (an end-of-pass that crosses
+   * the verdict finds the transfer ended). If it came already, this cuts its straggler wait short.
+   */
+  private answerFirstPassEarly(): void {
+    if (this.pendingWork) {
+      this.pendingWork();
+    } else {
+      this.counts.senderAttempted = this.geometry.packetCount;
+      this.droppedLast.fill(0);
+    }
+    this.answerPass();
   }
 
   private markDirty(sequence: number, placed: Uint32Array | null): void {

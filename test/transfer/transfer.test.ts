@@ -269,6 +269,48 @@ describe('sessions', () => {
     expect(repaired.stats.elapsedMs).toBeGreaterThanOrEqual(settleMs);
   });
 
+  it('gives the verdict as soon as the first pass is all in, before its end-of-pass arrives', () => {
+    const controlLatencyMs = 50;
+    let endOfPassSentAt = Number.NaN;
+    let receiverEndedAt = Number.NaN;
+    const pair = connectPair(
+      { bytesPerMs: 100 },
+      { receiver: { onStateChange: (r) => void (r.state !== 'receiving' && (receiverEndedAt = pair.time.now())) } },
+      controlLatencyMs,
+    );
+    const image = randomImage(300, 200, bgr, 27);
+    const sender = pair.alice.send(image, {
+      fileName: 'e.bmp',
+      repairRounds: 3,
+      onStateChange: (s) => void (s.state === 'waiting' && (endOfPassSentAt = pair.time.now())),
+    });
+    pair.time.run();
+    const receiver = pair.received[0]!;
+    expect(sender.state).toBe('complete');
+    expect(receiver.state).toBe('complete');
+    expect(sameBytes(receiver.image.pixels, image.pixels)).toBe(true);
+    // The last packet left the buffer when the end-of-pass went out and arrives 1 ms later.
+    expect(receiverEndedAt).toBe(endOfPassSentAt + 1);
+    const expected = receiver.manifest.packetCount;
+    expect(receiver.stats).toMatchObject({ received: expected, senderAttempted: expected, simulatedDrops: 0, lostByNetwork: 0, lostBySimulation: 0, rounds: 0 });
+    expect(sender.stats).toMatchObject({ packetsSent: expected, received: expected, lostByNetwork: 0, lostBySimulation: 0, rounds: 0 });
+    // The end-of-pass that crossed the verdict found the transfer ended and changed nothing.
+    expect(pair.bob.stats).toMatchObject({ malformedControl: 0, stale: 0 });
+  });
+
+  it('answers the first pass the moment its last straggler arrives, without sitting out the settle wait', () => {
+    const settleMs = 5_000;
+    // Packets take 30 ms, control messages 1 ms: the end-of-pass overtakes the pass's last packets.
+    const pair = connectPair({ latencyMs: 30 }, { receiver: { settleMs } }, 1);
+    const sender = pair.alice.send(randomImage(300, 200, bgr, 28), { fileName: 's.bmp', repairRounds: 3 });
+    pair.time.run();
+    const receiver = pair.received[0]!;
+    expect(sender.state).toBe('complete');
+    expect(sender.stats.elapsedMs).toBeLessThan(100);
+    const expected = receiver.manifest.packetCount;
+    expect(receiver.stats).toMatchObject({ received: expected, senderAttempted: expected, duplicates: 0, rounds: 0 });
+  });
+
   it('cancel from the receiver stops the sender', () => {
     const pair = connectPair({ bytesPerMs: 500 });
     const sender = pair.alice.send(randomImage(300, 300, bgr, 12), { fileName: 'c.bmp' });
