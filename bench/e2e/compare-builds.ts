@@ -18,6 +18,8 @@ import { connectRawPair, startRawServer } from '../../test/e2e/harness/raw-pair.
 import { median } from '../measure.ts';
 import { assertExact } from './app-cases.ts';
 import { measureCeiling } from './raw-cases.ts';
+import { busyCpuMs } from './system-cpu.ts';
+import { chromiumThreadCpu, cpuByThreadName } from './thread-cpu.ts';
 
 if (process.env.PIXELDROP_NETNS === undefined) {
   const self = fileURLToPath(import.meta.url);
@@ -65,41 +67,69 @@ const pixelBytes = 1920 * 1080 * 3;
 const raw = await connectRawPair(browser, rawServer);
 const pairs: Record<'A' | 'B', AppPair> = { A: await openRoom(browser, servers.A), B: await openRoom(browser, servers.B) };
 
-async function transfer(pair: AppPair): Promise<number> {
+/** Wall time of one full-HD transfer, and the machine's busy CPU time from the click to its end. */
+async function transfer(pair: AppPair): Promise<{ ms: number; cpuMs: number; threads: Map<string, number> }> {
   if ((await chooseImage(pair.sender.page, path)) !== 'ready') throw new Error('the app refused the image');
   await setSendOptions(pair.sender.page, { order: 'rows', lossPct: 0, repair: true });
+  const threadsBefore = chromiumThreadCpu();
+  const cpuBefore = busyCpuMs();
   const startedAt = await startTransfer(pair);
   const { state, endedAt } = await waitForTransferEnd(pair.receiver.page, 60_000);
+  const cpuMs = busyCpuMs() - cpuBefore;
+  const threads = cpuByThreadName(threadsBefore, chromiumThreadCpu());
   if (state !== 'complete') throw new Error(`the transfer ended "${state}"`);
   await assertExact(pair, source, 'full-HD');
-  return endedAt - startedAt;
+  return { ms: endedAt - startedAt, cpuMs, threads };
 }
 
 try {
   await measureCeiling(raw, 10e6);
   for (const side of ['A', 'B'] as const) await transfer(pairs[side]);
   const ms = { A: [] as number[], B: [] as number[] };
+  const cpu = { A: [] as number[], B: [] as number[] };
   const ratio = { A: [] as number[], B: [] as number[] };
   const differences: number[] = [];
+  const cpuDifferences: number[] = [];
+  const ceilingCpu: number[] = [];
+  const threads = { A: [] as Map<string, number>[], B: [] as Map<string, number>[], ceiling: [] as Map<string, number>[] };
   for (let i = 0; i < RUNS; i++) {
+    const cpuBefore = busyCpuMs();
+    const threadsBefore = chromiumThreadCpu();
     const before = await measureCeiling(raw, pixelBytes);
+    threads.ceiling.push(cpuByThreadName(threadsBefore, chromiumThreadCpu()));
+    ceilingCpu.push(busyCpuMs() - cpuBefore);
     const order = i % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const);
-    const got = { A: 0, B: 0 };
+    const got = { A: { ms: 0, cpuMs: 0, threads: new Map<string, number>() }, B: { ms: 0, cpuMs: 0, threads: new Map<string, number>() } };
     for (const side of order) got[side] = await transfer(pairs[side]);
     const after = await measureCeiling(raw, pixelBytes);
     const ceiling = (before.mbPerSecond + after.mbPerSecond) / 2;
     for (const side of order) {
-      ms[side].push(got[side]);
-      ratio[side].push(pixelBytes / 1e3 / got[side] / ceiling);
+      ms[side].push(got[side].ms);
+      cpu[side].push(got[side].cpuMs);
+      threads[side].push(got[side].threads);
+      ratio[side].push(pixelBytes / 1e3 / got[side].ms / ceiling);
     }
-    differences.push(got.B - got.A);
-    console.log(`pair ${i + 1}: A ${got.A.toFixed(0)} ms, B ${got.B.toFixed(0)} ms, ceiling ${ceiling.toFixed(1)} MB/s`);
+    differences.push(got.B.ms - got.A.ms);
+    cpuDifferences.push(got.B.cpuMs - got.A.cpuMs);
+    console.log(
+      `pair ${i + 1}: A ${got.A.ms.toFixed(0)} ms (CPU ${got.A.cpuMs.toFixed(0)}), B ${got.B.ms.toFixed(0)} ms (CPU ${got.B.cpuMs.toFixed(0)}), ceiling ${ceiling.toFixed(1)} MB/s`,
+    );
   }
   for (const side of ['A', 'B'] as const) {
-    console.log(`${side} (${side === 'A' ? BASE : 'working tree'}): median ${median(ms[side]).toFixed(0)} ms, ${(100 * median(ratio[side])).toFixed(0)} % of the ceiling`);
+    console.log(
+      `${side} (${side === 'A' ? BASE : 'working tree'}): median ${median(ms[side]).toFixed(0)} ms, ${(100 * median(ratio[side])).toFixed(0)} % of the ceiling, machine CPU ${median(cpu[side]).toFixed(0)} ms`,
+    );
   }
+  const names = [...new Set([...threads.A, ...threads.B].flatMap((m) => [...m.keys()]))];
+  const medianOf = (side: keyof typeof threads, name: string) => median(threads[side].map((m) => m.get(name) ?? 0));
+  console.log('CPU per transfer by thread name, medians (ms): A, B, B − A, and the ceiling (its quiet wait at the end included)');
+  for (const name of names.sort((x, y) => medianOf('A', y) - medianOf('A', x)).slice(0, 16)) {
+    const [a, b, c] = (['A', 'B', 'ceiling'] as const).map((side) => medianOf(side, name)) as [number, number, number];
+    console.log(`  ${name.padEnd(34)} ${[a, b, b - a, c].map((ms) => ms.toFixed(1).padStart(7)).join(' ')}`);
+  }
+  console.log(`ceiling: machine CPU ${median(ceilingCpu).toFixed(0)} ms for the same bytes (its quiet wait at the end included)`);
   const faster = differences.filter((d) => d < 0).length;
-  console.log(`B − A: median ${median(differences).toFixed(0)} ms; B faster in ${faster} of ${RUNS} pairs`);
+  console.log(`B − A: median ${median(differences).toFixed(0)} ms; B faster in ${faster} of ${RUNS} pairs; CPU median ${median(cpuDifferences).toFixed(0)} ms`);
 } finally {
   for (const pair of Object.values(pairs)) await pair.close();
   await raw.close();
