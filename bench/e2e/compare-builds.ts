@@ -4,8 +4,10 @@
  * its own server, and sends the full-HD photo through both in the same browser, runs alternating
  * A, B / B, A, with the bare channel's ceiling measured around each pair. On a machine whose
  * speed drifts by a third from minute to minute, only such paired runs show a change of a few
- * percent. COMPARE_RUNS sets the pairs (default 15). As root it re-runs itself in the private
- * network namespace, as the benchmark does.
+ * percent. For each transfer and each ceiling it also reads the machine's busy CPU and every
+ * Chromium thread's CPU, and prints their medians per thread kind for A, B and the ceiling.
+ * COMPARE_RUNS sets the pairs (default 15). As root it re-runs itself in the private network
+ * namespace, as the benchmark does.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, symlinkSync } from 'node:fs';

@@ -1,9 +1,8 @@
 /**
- * CPU time of every Chromium thread, by thread name, from /proc/<pid>/task/<tid>/schedstat (run
- * time in nanoseconds). Wall time on the 2-core machine drifts by a third from minute to minute;
- * the CPU a transfer costs each kind of thread (the pages' main threads, the painting worker,
- * the compositor, the WebRTC threads) drifts far less, so a change that saves work shows here in
- * a few runs.
+ * CPU time of every Chromium thread, by process kind and thread name, from
+ * /proc/<pid>/task/<tid>/schedstat (run time in nanoseconds): what a transfer costs the pages'
+ * main threads, the painting worker, the compositors and the threads that move the packets, and
+ * which of them a change makes cheaper, where wall time alone only says that it was faster.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
