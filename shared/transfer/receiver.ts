@@ -211,12 +211,8 @@ export class Receiver {
    * the verdict finds the transfer ended). If it came already, this cuts its straggler wait short.
    */
   private answerFirstPassEarly(): void {
-    if (this.pendingWork) {
-      this.pendingWork();
-    } else {
-      this.counts.senderAttempted = this.geometry.packetCount;
-      this.droppedLast.fill(0);
-    }
+    if (this.pendingWork) this.pendingWork();
+    else this.recordPass(this.geometry.packetCount, new Uint32Array(0));
     this.answerPass();
   }
 
@@ -240,22 +236,26 @@ export class Receiver {
   /** The sender finished a pass: wait for stragglers, then answer with a receipt or the verdict. */
   handleEndOfPass(message: EndOfPass): void {
     if (this._state !== 'receiving' || message.round !== this.round || this.pendingWork) return;
-    const c = this.counts;
-    c.senderAttempted += message.sent;
-    c.simulatedDrops += message.simulatedDrops.length;
+    this.recordPass(message.sent, message.simulatedDrops);
+    // With every packet in there is nothing to wait for: the answer is the CRC check.
+    if (this.counts.received === this.geometry.packetCount) this.answerPass();
+    else this.pendingWork = this.options.schedule(() => this.answerPass(), this.options.settleMs ?? DEFAULT_SETTLE_MS);
+  }
+
+  /** Counts what the sender says of the current pass: packets attempted, and those its simulation dropped. */
+  private recordPass(sent: number, simulatedDrops: Uint32Array): void {
+    this.counts.senderAttempted += sent;
+    this.counts.simulatedDrops += simulatedDrops.length;
     // Remember, per sequence sent in this pass, whether the simulation dropped it: a packet still
     // missing at the end was lost by the simulation exactly when its last transmission was dropped.
     const dropped = new Set<number>();
-    for (const s of message.simulatedDrops) if (s < this.droppedLast.length) dropped.add(s);
+    for (const s of simulatedDrops) if (s < this.droppedLast.length) dropped.add(s);
     if (this.requested === null) {
       this.droppedLast.fill(0);
       for (const s of dropped) this.droppedLast[s] = 1;
     } else {
       for (const s of this.requested) this.droppedLast[s] = dropped.has(s) ? 1 : 0;
     }
-    // With every packet in there is nothing to wait for: the answer is the CRC check.
-    if (c.received === this.geometry.packetCount) this.answerPass();
-    else this.pendingWork = this.options.schedule(() => this.answerPass(), this.options.settleMs ?? DEFAULT_SETTLE_MS);
   }
 
   private answerPass(): void {
