@@ -8,8 +8,6 @@
  * BENCH_E2E_RUNS sets the runs per case (default 5), BENCH_E2E_LOSS the loss percents (default
  * 2,5; empty for none); medians are printed.
  */
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { chooseImage, FileStage, openRoom, setSendOptions, startAppServer, waitForTransferEnd } from '../test/e2e/harness/app.ts';
 import { buildWebApp } from '../test/e2e/harness/build.ts';
 import { launchChromium } from '../test/e2e/harness/chromium.ts';
@@ -18,15 +16,11 @@ import { photoBmp } from '../test/e2e/harness/photos.ts';
 import { decodeSource } from '../test/e2e/harness/pixels.ts';
 import { connectRawPair, startRawServer } from '../test/e2e/harness/raw-pair.ts';
 import { assertExact, coarsePass, installProbe, measureAppTransfer } from './e2e/app-cases.ts';
+import { runUnderE2eRunner } from './e2e/in-namespace.ts';
 import { measureCeiling, measureClassic, measureReliable } from './e2e/raw-cases.ts';
 import { median, printTable } from './measure.ts';
 
-if (process.env.PIXELDROP_NETNS === undefined) {
-  const self = fileURLToPath(import.meta.url);
-  const runner = fileURLToPath(new URL('../scripts/run-e2e.mjs', import.meta.url));
-  const result = spawnSync('node', [runner, 'npx', 'tsx', self], { stdio: 'inherit' });
-  process.exit(result.status ?? 1);
-}
+runUnderE2eRunner(import.meta.url);
 
 const RUNS = Number(process.env.BENCH_E2E_RUNS ?? 5);
 /** BENCH_E2E_LOSS: the real-loss cases, in percent (default 2,5; empty skips them). */

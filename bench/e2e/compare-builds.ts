@@ -19,15 +19,12 @@ import { decodeSource } from '../../test/e2e/harness/pixels.ts';
 import { connectRawPair, startRawServer } from '../../test/e2e/harness/raw-pair.ts';
 import { median } from '../measure.ts';
 import { assertExact } from './app-cases.ts';
+import { runUnderE2eRunner } from './in-namespace.ts';
 import { measureCeiling } from './raw-cases.ts';
 import { busyCpuMs } from './system-cpu.ts';
 import { chromiumThreadCpu, cpuByThreadName } from './thread-cpu.ts';
 
-if (process.env.PIXELDROP_NETNS === undefined) {
-  const self = fileURLToPath(import.meta.url);
-  const runner = fileURLToPath(new URL('../../scripts/run-e2e.mjs', import.meta.url));
-  process.exit(spawnSync('node', [runner, 'npx', 'tsx', self, ...process.argv.slice(2)], { stdio: 'inherit' }).status ?? 1);
-}
+runUnderE2eRunner(import.meta.url);
 
 const RUNS = Number(process.env.COMPARE_RUNS ?? 15);
 const BASE = process.argv[2] ?? 'HEAD';

@@ -24,12 +24,9 @@ import { chooseImage, FileStage, type AppPair, openRoom, setSendOptions, startAp
 import { launchChromium } from '../../test/e2e/harness/chromium.ts';
 import { applyPacketLoss, clearPacketLoss } from '../../test/e2e/harness/packet-loss.ts';
 import { photoBmp } from '../../test/e2e/harness/photos.ts';
+import { runUnderE2eRunner } from './in-namespace.ts';
 
-if (process.env.PIXELDROP_NETNS === undefined) {
-  const self = fileURLToPath(import.meta.url);
-  const runner = fileURLToPath(new URL('../../scripts/run-e2e.mjs', import.meta.url));
-  process.exit(spawnSync('node', [runner, 'npx', 'tsx', self], { stdio: 'inherit' }).status ?? 1);
-}
+runUnderE2eRunner(import.meta.url);
 
 const PARTS = (process.env.TRACE_PARTS ?? 'health,loss').split(',');
 const LOSS = Number(process.env.TRACE_LOSS ?? 5);
