@@ -1,7 +1,7 @@
 /** Issue 5, item 8: a peer leaving mid-transfer, and a corrupt file. */
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { chooseImage, readCanvas, readStats, setSendOptions, startTransfer, textOf, waitForTransferEnd } from './harness/app.ts';
+import { chooseImage, downloadPicture, readCanvas, readStats, setSendOptions, startTransfer, textOf, waitForTransferEnd } from './harness/app.ts';
 import { saveScreenshot } from './harness/artifacts.ts';
 import { photoBmp } from './harness/photos.ts';
 import { comparePixels, decodeSource } from './harness/pixels.ts';
@@ -32,11 +32,14 @@ it('a sender closing mid-transfer leaves the receiver "interrupted" with the par
   expect((await waitForTransferEnd(pair.receiver.page, 30_000)).state).toBe('interrupted');
   await saveScreenshot(pair.receiver.page, task.name, 'receiver-interrupted');
   const received = (await readStats(pair.receiver.page)).received;
-  const comparison = comparePixels(await readCanvas(pair.receiver.page), decodeSource(bmp));
-  console.log(`interrupted after ${received} packets: ${comparison.equal} of ${comparison.total} pixels on the canvas`);
+  const source = decodeSource(bmp);
+  const onScreen = comparePixels(await readCanvas(pair.receiver.page), source);
+  const comparison = comparePixels(await downloadPicture(pair.receiver.page), source);
+  console.log(`interrupted after ${received} packets: ${comparison.equal} of ${comparison.total} pixels kept, ${onScreen.equal} of ${onScreen.total} on screen`);
   expect(comparison.differing).toBeGreaterThan(0);
-  // Every packet that arrived is still on the canvas, exact.
+  // Every packet that arrived is still in the picture, exact, and shows on screen.
   expect(comparison.equal).toBeGreaterThanOrEqual(received * MIN_PIXELS_PER_PACKET);
+  expect(onScreen.equal).toBeGreaterThan(0);
 });
 
 it('a corrupt file shows the error, and a good file afterwards still goes through', async ({ task }) => {

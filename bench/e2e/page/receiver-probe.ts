@@ -15,49 +15,66 @@ function byTestId(id: string): Element | null {
 let coarseAt = 0;
 let coarseError = '';
 
+/** The image pixel under screen pixel `d` of `shown` (the app's shared/pixels/nearest-sample.ts: this script can import nothing). */
+function sampledPixel(d: number, shown: number, size: number): number {
+  return Math.floor(((2 * d + 1) * size) / (2 * shown));
+}
+
 /**
  * Records when the first Adam7 pass (every 8th pixel of every 8th row: the coarse picture) is
- * complete on the canvas, i.e. equals `expected` (its RGBA, pass order, base64). Reads only the
- * rows still incomplete, once per animation frame, as the app paints per frame. Checking starts
- * once the harness's transfer watch has seen this transfer begin and the strips have the image's
- * size; the caller makes sure the canvas held a different image before (the bench sends the
- * 4000×3000 one in between), so nothing stale can pass for the new picture.
+ * complete on the canvas, i.e. every canvas pixel showing one of its pixels equals `expected`
+ * (its RGBA, pass order, base64). The app draws an image wider than its place on screen at the
+ * screen's resolution, each canvas pixel the image pixel under its centre; at full size that is
+ * every pass pixel. Reads only the rows still incomplete, once per animation frame, as the app
+ * paints per frame. Checking starts once the harness's transfer watch has seen this transfer
+ * begin and the strips show an image of this shape; the caller makes sure the canvas held a
+ * different image before (the bench sends the 4000×3000 one in between), so nothing stale can
+ * pass for the new picture.
  */
 export function watchCoarse(width: number, height: number, expectedBase64: string): void {
   coarseAt = 0;
   coarseError = '';
   const expected = Uint8Array.from(atob(expectedBase64), (c) => c.charCodeAt(0));
   const columns = Math.ceil(width / 8);
-  let pending = Array.from({ length: Math.ceil(height / 8) }, (_, row) => row);
-  // The app's strips are painted by a worker (their contexts are offscreen): rows are read by
-  // drawing them onto a canvas of the probe's own.
-  const line = new OffscreenCanvas(width, 1);
-  const reader = line.getContext('2d', { willReadFrequently: true });
+  let shown:
+    | { width: number; pending: Array<{ y: number; row: number }>; cells: Array<{ x: number; column: number }>; reader: OffscreenCanvasRenderingContext2D | null }
+    | undefined;
   const frame = () => {
     const strips = [...(byTestId('receive-image')?.querySelectorAll('canvas') ?? [])];
     const rows = strips.reduce((sum, strip) => sum + strip.height, 0);
     const begun = window.transferWatch.transferTimes().activeAt > 0;
-    if (begun && strips.length > 0 && strips[0]!.width === width && rows === height) {
-      pending = pending.filter((row) => {
-        // The app shows the picture as strips of canvas, each with its first image row in data-top.
-        const y = row * 8;
+    const stripWidth = strips[0]?.width ?? 0;
+    if (begun && stripWidth > 0 && Math.abs(rows / stripWidth - height / width) < 2 / stripWidth) {
+      if (shown?.width !== stripWidth) {
+        // The canvas rows and columns that show pass pixels, each with its place in the pass.
+        const onPass = (count: number, size: number) =>
+          Array.from({ length: count }, (_, d) => [d, sampledPixel(d, count, size)] as const).filter(([, p]) => p % 8 === 0);
+        shown = {
+          width: stripWidth,
+          pending: onPass(rows, height).map(([y, p]) => ({ y, row: p / 8 })),
+          cells: onPass(stripWidth, width).map(([x, p]) => ({ x, column: p / 8 })),
+          // The app's strips are painted by a worker (their contexts are offscreen): rows are
+          // read by drawing them onto a canvas of the probe's own.
+          reader: new OffscreenCanvas(stripWidth, 1).getContext('2d', { willReadFrequently: true }),
+        };
+        if (shown.pending.length === 0 || shown.cells.length === 0) coarseError = `no canvas pixel of ${stripWidth}×${rows} shows a pass pixel`;
+        if (!shown.reader) coarseError = 'no 2d context to read the strips with';
+      }
+      const { cells, reader, width: lineWidth } = shown;
+      if (coarseError || !reader) return;
+      shown.pending = shown.pending.filter(({ y, row }) => {
+        // Each strip has its first canvas row in data-top.
         const strip = strips.findLast((s) => Number(s.dataset.top) <= y)!;
-        if (!reader) {
-          coarseError = 'no 2d context to read the strips with';
-          return true;
-        }
-        reader.clearRect(0, 0, width, 1);
-        reader.drawImage(strip, 0, y - Number(strip.dataset.top), width, 1, 0, 0, width, 1);
-        const data = reader.getImageData(0, 0, width, 1).data;
-        for (let column = 0; column < columns; column++) {
-          const at = column * 32;
+        reader.clearRect(0, 0, lineWidth, 1);
+        reader.drawImage(strip, 0, y - Number(strip.dataset.top), lineWidth, 1, 0, 0, lineWidth, 1);
+        const data = reader.getImageData(0, 0, lineWidth, 1).data;
+        for (const { x, column } of cells) {
           const want = (row * columns + column) * 4;
-          for (let c = 0; c < 4; c++) if (data[at + c] !== expected[want + c]) return true;
+          for (let c = 0; c < 4; c++) if (data[x * 4 + c] !== expected[want + c]) return true;
         }
         return false;
       });
-      if (coarseError) return;
-      if (pending.length === 0) {
+      if (shown.pending.length === 0) {
         coarseAt = epochNow();
         return;
       }

@@ -4,12 +4,13 @@
  * on the landing page, the other opens the link it shows. Helpers drive the app only through
  * what a person sees and the `data-testid`s of issue 5.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decode as decodePng } from 'fast-png';
 import type { Browser, Page } from 'playwright-core';
 import { createSignalingServer } from '../../../signaling/app.ts';
 import { createLogger } from '../../../signaling/logger.ts';
@@ -226,7 +227,8 @@ export interface CanvasPixels {
 /**
  * The receiver's picture (or, with `testId` 'loss-map', its loss map overlay), read back pixel for
  * pixel once the app has painted it whole: the app shows it as strips of canvas (each with its
- * first image row in `data-top`), drawn here onto one canvas of the image's size.
+ * first row in `data-top`), drawn here onto one canvas. An image wider than its place on screen
+ * is drawn at the screen's resolution (comparePixels knows how); downloadPicture gives it whole.
  */
 export async function readCanvas(page: Page, testId: 'receive-image' | 'loss-map' = 'receive-image'): Promise<CanvasPixels> {
   // The app says when its worker has painted an ended transfer or a view just toggled; the
@@ -252,4 +254,15 @@ export async function readCanvas(page: Page, testId: 'receive-image' | 'loss-map
     return { width, height, base64: btoa(binary) };
   });
   return { width, height, rgba: new Uint8Array(Buffer.from(base64, 'base64')) };
+}
+
+/**
+ * The receiver's picture at full size, as its Download PNG button saves it: the picture as shown
+ * (concealed when that view is on), missing pixels transparent.
+ */
+export async function downloadPicture(page: Page): Promise<CanvasPixels> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-png').click()]);
+  const png = decodePng(readFileSync(await download.path()));
+  if (png.channels !== 4 || png.depth !== 8) throw new Error(`the PNG has ${png.channels} channels of ${png.depth} bits`);
+  return { width: png.width, height: png.height, rgba: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
 }

@@ -1,8 +1,8 @@
 /**
- * A large image on screen as a stack of full-width strips, each its own canvas, 1 image pixel =
- * 1 canvas pixel; CSS scales the stack as one picture. The strips are painted by a worker
- * (strip-painter.ts) that owns them through `transferControlToOffscreen`: the page copies the
- * changed rows out of its RGBA buffer and posts them, the worker paints them.
+ * A large image on screen as a stack of full-width strips, each its own canvas; CSS scales the
+ * stack as one picture. The strips are painted by a worker (strip-painter.ts) that owns them
+ * through `transferControlToOffscreen`: the page copies the changed pixels out of its RGBA buffer
+ * and posts them, the worker paints them.
  *
  * Why strips: Chromium hands a changed canvas to the compositor by copying its bitmap, and the
  * first frames of a freshly sized canvas also allocate the bitmaps it is copied into. With
@@ -10,7 +10,14 @@
  * three commits. Why a worker: even per strip, those copies ran on the page's main thread, at
  * 1–2 ms of CPU per megabyte and 3–14 ms of wall time with both cores busy; a 4000×3000 transfer
  * spent 374 ms in them (`TRACE_PARTS=health npx tsx bench/e2e/transfer-trace.ts`).
+ *
+ * Why at the screen's resolution: an image wider than its place on screen is drawn with the
+ * pixels the screen shows of it (nearest-sample.ts), which is what the browser showed of the
+ * full-size strips anyway. Every pixel painted costs the worker's putImageData and the copies to
+ * the compositor; a full-HD transfer shown 800 pixels wide paints a sixth of them, which took
+ * 45 ms off its time and 70 ms of CPU (`npx tsx bench/e2e/compare-builds.ts`, both ways round).
  */
+import { sampleScreenRect, screenSpan, shownHeight } from '../../../shared/pixels/nearest-sample.ts';
 import { BAND_ROWS, type Rect } from '../../../shared/transfer/index.ts';
 import type { StripPainterMessage, StripPainterReply } from './strip-painter.ts';
 
@@ -36,22 +43,30 @@ function sharedPainter(): NonNullable<typeof painter> {
 export class TiledCanvas {
   readonly width: number;
   readonly height: number;
-  /** Rows per strip (the last may be shorter): whole bands of the receiver's dirty tracking. */
+  /** The strips' size in canvas pixels: the image's, or less where the screen shows it smaller. */
+  readonly shown: { readonly width: number; readonly height: number };
+  /** Canvas rows per strip (the last may be shorter). */
   readonly tileRows: number;
   readonly #painter = sharedPainter();
   readonly #set = this.#painter.nextSet++;
   #disposed = false;
 
-  /** Replaces whatever `host` held with the strips of a `width` × `height` image. */
-  constructor(host: HTMLElement, width: number, height: number) {
+  /**
+   * Replaces whatever `host` held with the strips of a `width` × `height` image shown
+   * `shownWidth` canvas pixels across (at most `width`).
+   */
+  constructor(host: HTMLElement, width: number, height: number, shownWidth = width) {
     this.width = width;
     this.height = height;
-    this.tileRows = Math.min(height, BAND_ROWS * Math.max(1, Math.round(TILE_PIXELS / (width * BAND_ROWS))));
+    const shown = Math.max(1, Math.min(width, Math.round(shownWidth)));
+    this.shown = { width: shown, height: shown === width ? height : shownHeight(width, height, shown) };
+    // At full size a strip holds whole bands of the receiver's dirty tracking.
+    this.tileRows = Math.min(this.shown.height, BAND_ROWS * Math.max(1, Math.round(TILE_PIXELS / (shown * BAND_ROWS))));
     const canvases: HTMLCanvasElement[] = [];
-    for (let top = 0; top < height; top += this.tileRows) {
+    for (let top = 0; top < this.shown.height; top += this.tileRows) {
       const canvas = document.createElement('canvas');
-      canvas.width = width;
-      canvas.height = Math.min(this.tileRows, height - top);
+      canvas.width = shown;
+      canvas.height = Math.min(this.tileRows, this.shown.height - top);
       canvas.dataset.top = String(top);
       canvases.push(canvas);
     }
@@ -60,13 +75,22 @@ export class TiledCanvas {
     this.#post({ type: 'strips', set: this.#set, canvases: offscreen }, offscreen);
   }
 
-  /** The strip holding image row `y`. */
-  tileOf(y: number): number {
-    return Math.floor(y / this.tileRows);
+  get fullSize(): boolean {
+    return this.shown.width === this.width;
   }
 
-  /** Copies `rect` of `rgba` (the whole image's RGBA) to the strips it crosses. */
+  /** The strip showing image row `y`. */
+  tileOf(y: number): number {
+    const row = this.fullSize ? y : screenSpan(y, y + 1, this.shown.height, this.height)[0];
+    return Math.floor(Math.min(row, this.shown.height - 1) / this.tileRows);
+  }
+
+  /** Copies `rect` of `rgba` (the whole image's RGBA) to the strips it crosses, sampled when shown smaller. */
   paintRect(rgba: Uint8ClampedArray, rect: Rect): void {
+    if (!this.fullSize) {
+      this.#paintSampled(rgba, rect);
+      return;
+    }
     const last = this.tileOf(rect.y + rect.height - 1);
     for (let tile = this.tileOf(rect.y); tile <= last; tile++) {
       const top = tile * this.tileRows;
@@ -96,6 +120,21 @@ export class TiledCanvas {
     if (this.#disposed) return;
     this.#post({ type: 'drop', set: this.#set });
     this.#disposed = true;
+  }
+
+  /** The canvas pixels whose samples lie in `rect`, strip by strip. */
+  #paintSampled(rgba: Uint8ClampedArray, rect: Rect): void {
+    const [x0, x1] = screenSpan(rect.x, rect.x + rect.width, this.shown.width, this.width);
+    const [top0, top1] = screenSpan(rect.y, rect.y + rect.height, this.shown.height, this.height);
+    if (x1 <= x0 || top1 <= top0) return;
+    const words = new Uint32Array(rgba.buffer, rgba.byteOffset, this.width * this.height);
+    for (let tile = Math.floor(top0 / this.tileRows), last = Math.floor((top1 - 1) / this.tileRows); tile <= last; tile++) {
+      const top = tile * this.tileRows;
+      const y0 = Math.max(top0, top);
+      const y1 = Math.min(top1, top + this.tileRows);
+      const pixels = sampleScreenRect(words, this, this.shown, { x0, x1, y0, y1 }).buffer;
+      this.#post({ type: 'paint', set: this.#set, tile, x: x0, y: y0 - top, width: x1 - x0, height: y1 - y0, pixels }, [pixels]);
+    }
   }
 
   /** Columns [x, x + width) of rows [y0, y1), as a buffer of its own to hand to the worker. */

@@ -1,5 +1,6 @@
 /**
- * The incoming image on screen, as strips of canvas painted by a worker (TiledCanvas). Raw view:
+ * The incoming image on screen, as strips of canvas painted by a worker (TiledCanvas), at the
+ * resolution the screen shows them (redrawn when that changes: a narrower window, a zoom). Raw view:
  * each animation frame sends the worker just the rectangles the new packets touched, copied from
  * the receiver's RGBA buffer, a bounded area of strips per frame. Concealed view and loss map
  * need a whole-image pass, so they are redrawn on a slower timer and when the transfer ends.
@@ -47,7 +48,9 @@ export class ReceiveDisplay {
 
   #painter: TiledCanvas | null = null;
   #overlayPainter: TiledCanvas | null = null;
+  #host: HTMLElement | null = null;
   #overlayHost: HTMLElement | null = null;
+  #resizes: ResizeObserver | null = null;
   #frame = 0;
   /** performance.now() before which the next paint waits, per {@link PAINT_BUDGET}. */
   #nextPaintAt = 0;
@@ -65,7 +68,8 @@ export class ReceiveDisplay {
     const receiver = this.receiver;
     if (!receiver) return () => {};
     const { width, height } = receiver.manifest;
-    this.#painter = new TiledCanvas(host, width, height);
+    this.#host = host;
+    this.#painter = new TiledCanvas(host, width, height, shownWidth(width, host.getBoundingClientRect().width * devicePixelRatio));
     // The loss map's strips come with its first use.
     this.#overlayHost = overlayHost;
     overlayHost.replaceChildren();
@@ -77,14 +81,20 @@ export class ReceiveDisplay {
     if (receiver.state !== 'receiving') this.#markPaintedOnceDone();
     const period = Math.min(MAX_REDRAW_MS, Math.max(MIN_REDRAW_MS, (width * height) / 100_000));
     this.#redrawTimer = setInterval(() => this.#onRedrawTick(), period);
+    this.#resizes = new ResizeObserver(([entry]) => {
+      const devicePixels = entry?.devicePixelContentBoxSize?.[0]?.inlineSize ?? (entry?.contentRect.width ?? 0) * devicePixelRatio;
+      untrack(() => this.#resize(shownWidth(width, devicePixels)));
+    });
+    this.#resizes.observe(host);
     return () => {
       clearInterval(this.#redrawTimer);
+      this.#resizes?.disconnect();
       cancelAnimationFrame(this.#frame);
       this.#frame = 0;
       this.#painter?.dispose();
       this.#overlayPainter?.dispose();
       this.#painter = this.#overlayPainter = null;
-      this.#overlayHost = null;
+      this.#host = this.#overlayHost = this.#resizes = null;
     };
   }
 
@@ -191,6 +201,19 @@ export class ReceiveDisplay {
     }
   }
 
+  /** The picture's place on screen changed size: new strips at the new resolution, painted whole. */
+  #resize(shown: number): void {
+    const receiver = this.receiver;
+    if (!receiver || !this.#painter || !this.#host || shown === this.#painter.shown.width) return;
+    const { width, height } = receiver.manifest;
+    this.#painter.dispose();
+    this.#overlayPainter?.dispose();
+    this.#overlayPainter = null;
+    this.#painter = new TiledCanvas(this.#host, width, height, shown);
+    if (receiver.state === 'receiving') this.#redrawAll();
+    else this.#redrawAllAndMark();
+  }
+
   #onRedrawTick(): void {
     if (this.receiver?.state !== 'receiving') {
       // Finished: the final picture is drawn, and the toggles redraw on their own from now on.
@@ -213,8 +236,16 @@ export class ReceiveDisplay {
     // When off, the overlay strips are hidden, and never made nor their buffer allocated until first used.
     if (!this.lossMap || !this.#overlayHost) return;
     const { width, height } = receiver.manifest;
-    this.#overlayPainter ??= new TiledCanvas(this.#overlayHost, width, height);
+    this.#overlayPainter ??= new TiledCanvas(this.#overlayHost, width, height, this.#painter.shown.width);
     this.#lossMap = lossMapRgba(receiver.missingPixelMask(), this.#lossMap ?? new Uint8ClampedArray(receiver.rgba.length));
     this.#overlayPainter.paintAll(this.#lossMap);
   }
+}
+
+/**
+ * Canvas pixels across for an image `imageWidth` across shown `devicePixels` wide: never more
+ * than the image has; the image's own while its place has no size yet (hidden).
+ */
+function shownWidth(imageWidth: number, devicePixels: number): number {
+  return devicePixels >= 1 ? Math.min(imageWidth, Math.round(devicePixels)) : imageWidth;
 }
