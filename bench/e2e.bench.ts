@@ -106,7 +106,8 @@ async function lossyPixeldrop(image: Image): Promise<{ ms: number; stalled: bool
 
 try {
   console.log(`e2e bench: ${RUNS} runs per case, ${process.env.PIXELDROP_NETNS === '1' ? 'private network namespace' : 'normal network'}`);
-  // The first transfers after connecting are often several times slower (PLATFORM.md): warm both pairs up.
+  // The first transfer after connecting is several times slower (docs/benchmarks.md, "The first
+  // transfer after connecting"): warm both pairs up.
   await measureCeiling(raw, 10e6);
   await pixeldrop(fullHd, { order: 'rows' });
 

@@ -5,10 +5,10 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-const EXECUTABLE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_EXECUTABLE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** ../shared/PLATFORM.md: the last flag stops mDNS `.local` host candidates and their multicast. */
-const FLAGS = [
+export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -26,13 +26,13 @@ export interface LaunchOptions {
 }
 
 export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
-  if (!existsSync(EXECUTABLE)) {
-    throw new Error(`Chromium not found at ${EXECUTABLE}: apt-get install chromium (or set CHROMIUM_PATH)`);
+  if (!existsSync(CHROMIUM_EXECUTABLE)) {
+    throw new Error(`Chromium not found at ${CHROMIUM_EXECUTABLE}: apt-get install chromium (or set CHROMIUM_PATH)`);
   }
   return chromium.launch({
-    executablePath: EXECUTABLE,
+    executablePath: CHROMIUM_EXECUTABLE,
     headless: true,
-    args: [...FLAGS, ...(options.extraArgs ?? [])],
+    args: [...CHROMIUM_FLAGS, ...(options.extraArgs ?? [])],
     timeout: 30_000,
   });
 }
