@@ -17,7 +17,7 @@ import { createInterface } from 'node:readline';
 import { chromium, type Browser, type BrowserServer } from 'playwright-core';
 import { median } from '../measure.ts';
 import { chooseImage, FileStage, openRoom, readStats, setSendOptions, startAppServer, startTransfer, waitForTransferEnd, type AppPair } from '../../test/e2e/harness/app.ts';
-import { applyPacketLoss, clearPacketLoss } from '../../test/e2e/harness/packet-loss.ts';
+import { applyPacketLoss, clearPacketLoss, realLossUnavailable } from '../../test/e2e/harness/packet-loss.ts';
 import { CHROMIUM_EXECUTABLE, CHROMIUM_FLAGS } from '../../test/e2e/harness/chromium.ts';
 import { photoBmp } from '../../test/e2e/harness/photos.ts';
 import { runUnderE2eRunner } from './in-namespace.ts';
@@ -27,6 +27,8 @@ runUnderE2eRunner(import.meta.url);
 
 const RUNS = Number(process.env.COLD_RUNS ?? 3);
 const LOSS = Number(process.env.COLD_LOSS ?? 0);
+const lossUnavailable = LOSS > 0 ? realLossUnavailable() : undefined;
+if (lossUnavailable) throw new Error(`COLD_LOSS needs real packet loss: ${lossUnavailable}`);
 const SCTP_LOGGING = process.env.COLD_SCTP_LOG === '1' ? ['--enable-logging=stderr', '--vmodule=*dcsctp_transport*=3,*text_pcap_packet_observer*=3'] : [];
 
 interface TraceEvent { name: string; ph: string; args?: Record<string, unknown> }
@@ -39,7 +41,7 @@ async function launch(log: SctpLog): Promise<{ browser: Browser; chromiumServer:
   return { browser: await chromium.connect(chromiumServer.wsEndpoint()), chromiumServer };
 }
 
-async function transfer(browser: Browser, pair: AppPair, log: SctpLog): Promise<{ line: string; ms: number; lost: number }> {
+async function transfer(browser: Browser, pair: AppPair, log: SctpLog): Promise<{ line: string; ms: number }> {
   log.packets.length = 0;
   await browser.startTracing(undefined, { categories: ['p2p'] });
   const startedAt = await startTransfer(pair);
@@ -60,7 +62,7 @@ async function transfer(browser: Browser, pair: AppPair, log: SctpLog): Promise<
       `${s.forwardTsns} FORWARD-TSNs moving the acknowledged point by a median ${s.forwardTsnMedianStep} chunks (largest ${s.forwardTsnLargestStep}), ` +
       `longest pause in DATA ${s.longestDataPause.toFixed(0)} ms (${s.longestDataPauseAt.toFixed(0)} ms after the first)`;
   }
-  return { line, ms, lost: stats.lost };
+  return { line, ms };
 }
 
 const log = new SctpLog();
