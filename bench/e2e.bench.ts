@@ -8,7 +8,7 @@
  * BENCH_E2E_RUNS sets the runs per case (default 5), BENCH_E2E_LOSS the loss percents (default
  * 2,5; empty for none); medians are printed.
  */
-import { chooseImage, FileStage, openRoom, setSendOptions, startAppServer, waitForTransferEnd } from '../test/e2e/harness/app.ts';
+import { type AppPair, chooseImage, FileStage, openRoom, readStats, setSendOptions, startAppServer, waitForTransferEnd } from '../test/e2e/harness/app.ts';
 import { buildWebApp } from '../test/e2e/harness/build.ts';
 import { launchChromium } from '../test/e2e/harness/chromium.ts';
 import { applyPacketLoss, clearPacketLoss, realLossUnavailable } from '../test/e2e/harness/packet-loss.ts';
@@ -71,18 +71,46 @@ await installProbe(app.receiver.page);
  * pixel for pixel on the receiver's canvas (outside the timing): every time is a time to an
  * exact image.
  */
-async function pixeldrop(image: Image, options: { order: 'rows' | 'interlaced'; coarse?: boolean; health?: boolean; timeoutMs?: number }) {
-  if ((await chooseImage(app.sender.page, image.path)) !== 'ready') throw new Error(`the app refused ${image.name}`);
-  await setSendOptions(app.sender.page, { order: options.order, lossPct: 0, repair: true });
-  const run = await measureAppTransfer(app, {
+async function pixeldrop(
+  image: Image,
+  options: { order: 'rows' | 'interlaced'; coarse?: boolean; health?: boolean; timeoutMs?: number },
+  pair: AppPair = app,
+) {
+  if ((await chooseImage(pair.sender.page, image.path)) !== 'ready') throw new Error(`the app refused ${image.name}`);
+  await setSendOptions(pair.sender.page, { order: options.order, lossPct: 0, repair: true });
+  const run = await measureAppTransfer(pair, {
     pixelBytes: image.pixelBytes,
     timeoutMs: options.timeoutMs ?? 60_000,
     ...(options.coarse ? { coarse: { width: image.width, height: image.height, expected: coarsePass(image.source) } } : {}),
     ...(options.health ? { health: true } : {}),
   });
   if (run.endState !== 'complete') throw new Error(`${image.name}: the transfer ended "${run.endState}"`);
-  await assertExact(app, image.source, image.name);
+  await assertExact(pair, image.source, image.name);
   return run;
+}
+
+/**
+ * The first full-HD transfer in a room whose pages have just connected, as a person's first
+ * image goes, and the bare channel's first message stream on a fresh connection beside it: SCTP
+ * is still in slow start there (docs/benchmarks.md, "The first transfer after connecting").
+ */
+async function firstAfterConnecting() {
+  const fresh = await openRoom(browser, appServer);
+  let pixeldropRun;
+  let lost;
+  try {
+    await installProbe(fresh.receiver.page);
+    pixeldropRun = await pixeldrop(fullHd, { order: 'rows' }, fresh);
+    lost = (await readStats(fresh.receiver.page)).lost;
+  } finally {
+    await fresh.close();
+  }
+  const freshRaw = await connectRawPair(browser, rawServer);
+  try {
+    return { pixeldrop: pixeldropRun, lost, bare: await measureCeiling(freshRaw, fullHd.pixelBytes) };
+  } finally {
+    await freshRaw.close();
+  }
 }
 
 /** Under real loss a transfer can stall (docs/benchmarks.md): give up on it after this long. */
@@ -106,8 +134,9 @@ async function lossyPixeldrop(image: Image): Promise<{ ms: number; stalled: bool
 
 try {
   console.log(`e2e bench: ${RUNS} runs per case, ${process.env.PIXELDROP_NETNS === '1' ? 'private network namespace' : 'normal network'}`);
-  // The first transfer after connecting is several times slower (docs/benchmarks.md, "The first
-  // transfer after connecting"): warm both pairs up.
+  // The cases below measure pairs that have sent before: warm both up. The first transfer after
+  // connecting has a case of its own (firstAfterConnecting), since the bare channel's is several
+  // times slower (docs/benchmarks.md, "The first transfer after connecting").
   await measureCeiling(raw, 10e6);
   await pixeldrop(fullHd, { order: 'rows' });
 
@@ -119,6 +148,7 @@ try {
     interlaced: [] as number[], coarse: [] as number[], coarseFraction: [] as number[],
     classic: [] as number[], classicLoss: [] as number[], classicProjected: [] as number[],
     reliable: [] as number[], reliableMbs: [] as number[],
+    firstMs: [] as number[], firstMbs: [] as number[], firstLost: [] as number[], firstBareMbs: [] as number[], firstBareLoss: [] as number[],
     longestTask: [] as number[], longTasks: [] as number[], peakHeap: [] as number[],
   };
   for (let run = 0; run < RUNS; run++) {
@@ -149,7 +179,13 @@ try {
     const reliable = await measureReliable(raw, fullHdUrl, 60_000);
     r.reliable.push(reliable.ms);
     r.reliableMbs.push(reliable.mbPerSecond);
-    console.log(`run ${run + 1}/${RUNS}: ceiling ${r.ceilingFullHd.at(-1)!.toFixed(1)} MB/s, full-HD ${ms(one.ms)} ms, 4000×3000 ${ms(large.ms)} ms, interlaced ${ms(interlaced.ms)} ms (coarse ${ms(interlaced.coarseMs!)}), classic ${classic.pixelsPerSecond.toFixed(0)} px/s, reliable ${ms(reliable.ms)} ms`);
+    const first = await firstAfterConnecting();
+    r.firstMs.push(first.pixeldrop.ms);
+    r.firstMbs.push(first.pixeldrop.mbPerSecond);
+    r.firstLost.push(first.lost);
+    r.firstBareMbs.push(first.bare.mbPerSecond);
+    r.firstBareLoss.push(first.bare.lossPct);
+    console.log(`run ${run + 1}/${RUNS}: ceiling ${r.ceilingFullHd.at(-1)!.toFixed(1)} MB/s, full-HD ${ms(one.ms)} ms, 4000×3000 ${ms(large.ms)} ms, interlaced ${ms(interlaced.ms)} ms (coarse ${ms(interlaced.coarseMs!)}), classic ${classic.pixelsPerSecond.toFixed(0)} px/s, reliable ${ms(reliable.ms)} ms, first after connecting ${ms(first.pixeldrop.ms)} ms (${first.lost} packets lost on the way; bare channel ${first.bare.mbPerSecond.toFixed(1)} MB/s, ${first.bare.lossPct.toFixed(1)} % lost)`);
   }
 
   const lossRows: (string | number)[][] = [];
@@ -203,6 +239,10 @@ try {
   printTable('Interlaced, 1920×1080: first complete coarse picture (Adam7 pass 1)', ['coarse ms', 'total ms', 'fraction'], [
     [ms(median(r.coarse)), ms(median(r.interlaced)), median(r.coarseFraction)],
   ]);
+  printTable('First full-HD transfer after two pages connect (a fresh room, a fresh bare channel, each run)', ['case', 'ms', 'MB/s', 'lost on the way'], [
+    ['Pixeldrop, repair', ms(median(r.firstMs)), median(r.firstMbs), `${median(r.firstLost)} packets`],
+    ['Bare unreliable channel, 6.2 MB', '', median(r.firstBareMbs), `${median(r.firstBareLoss).toFixed(1)} % of messages`],
+  ]);
   printTable('Classic baseline: one pixel (x, y, RGBA) per message, no sleep', ['pixels/s', 'messages lost %', 'projected 1920×1080 s', 'Pixeldrop faster by'], [
     [median(r.classic).toFixed(0), median(r.classicLoss), median(r.classicProjected), (median(r.classicProjected) * 1000) / median(r.fullHd)],
   ]);
@@ -223,6 +263,8 @@ try {
     ['Interlaced 1920×1080: first coarse picture', ms(median(r.coarse)), '', `${((100 * median(r.coarse)) / median(r.interlaced)).toFixed(1)} % of its ${ms(median(r.interlaced))} ms`],
     ['Classic, one pixel per message (projected)', ms(median(r.classicProjected) * 1000), '', `Pixeldrop ${versus(median(r.fullHd), median(r.classicProjected) * 1000, 'this')}`],
     ['Reliable 64 KB chunks, no loss', ms(median(r.reliable)), median(r.reliableMbs).toFixed(1), `Pixeldrop ${versus(median(r.fullHd), median(r.reliable), 'this')}`],
+    ['Pixeldrop 1920×1080, first after connecting', ms(median(r.firstMs)), median(r.firstMbs).toFixed(1), `${median(r.firstLost)} packets lost on the way`],
+    ['Bare channel, first 6.2 MB after connecting', '', median(r.firstBareMbs).toFixed(1), `${median(r.firstBareLoss).toFixed(1)} % of messages lost`],
     ...lossSummary,
     ['Receiver, 4000×3000: longest task / peak heap', ms(Math.max(...r.longestTask)), '', `${mb(Math.max(...r.peakHeap))} MB heap`],
   ]);

@@ -7,6 +7,7 @@
  *   complete    0x05  receiver → sender  u32 transfer id, u8 verdict, u8 rounds, u32 received,
  *                                        u32 lost by simulation, u32 lost by the network
  *   cancel      0x06  either way         u32 transfer id, u8 origin (0 sender, 1 receiver), u8 reason
+ *   progress    0x07  receiver → sender  u32 transfer id, u8 round, u32 reach
  *
  * A pass is round 0 (every packet) or a repair round r ≥ 1 (the missing packets of receipt r − 1).
  */
@@ -80,7 +81,19 @@ export interface Cancel {
   readonly reason: CancelReason;
 }
 
-export type ControlMessage = ({ readonly type: 'manifest' } & Manifest) | EndOfPass | Receipt | Complete | Cancel;
+/**
+ * How far the current pass has got: sent every few packets while it runs, so the sender can
+ * keep a bounded amount of data on its way (see sender.ts).
+ */
+export interface Progress {
+  readonly type: 'progress';
+  readonly transferId: number;
+  readonly round: number;
+  /** The highest sequence received in this round, plus one. */
+  readonly reach: number;
+}
+
+export type ControlMessage = ({ readonly type: 'manifest' } & Manifest) | EndOfPass | Receipt | Complete | Cancel | Progress;
 
 function invalid(what: string, message: string): ProtocolError {
   return new ProtocolError(ProtocolErrorCode.INVALID_FIELD, `${what}: ${message}`);
@@ -112,6 +125,10 @@ export function encodeControlMessage(message: Exclude<ControlMessage, { type: 'm
       break;
     case 'cancel':
       writeHeader(w, MessageType.CANCEL).u32(message.transferId).u8(message.origin).u8(message.reason);
+      break;
+    case 'progress':
+      checkCount('progress', 'reach', message.reach);
+      writeHeader(w, MessageType.PROGRESS).u32(message.transferId).u8(message.round).u32(message.reach);
       break;
   }
   return w.finish();
@@ -172,6 +189,12 @@ export function decodeControlMessage(bytes: Uint8Array, limits?: ManifestLimits)
         throw invalid('cancel', `unknown reason ${reason}`);
       }
       message = { type: 'cancel', transferId, origin, reason };
+      break;
+    }
+    case MessageType.PROGRESS: {
+      const transferId = r.u32('transfer id');
+      const round = r.u8('round');
+      message = { type: 'progress', transferId, round, reach: readCount(r, 'progress', 'reach') };
       break;
     }
     default:

@@ -14,6 +14,7 @@ export {
   MAX_PAYLOAD_BYTES,
   MAX_REPAIR_ROUNDS,
   MIN_PAYLOAD_BYTES,
+  PROGRESS_EVERY_PACKETS,
   type ManifestLimits,
 } from './limits.ts';
 export {
@@ -36,6 +37,7 @@ export {
   type Complete,
   type ControlMessage,
   type EndOfPass,
+  type Progress,
   type Receipt,
 } from './control-message.ts';
 export { decodeSequenceSet, encodeSequenceSet } from './sequence-set.ts';

@@ -21,6 +21,12 @@ export const MIN_PAYLOAD_BYTES = 4;
 export const MAX_PACKET_COUNT = 2 ** 20;
 /** UTF-8 bytes of a file name. */
 export const MAX_FILE_NAME_BYTES = 1024;
+/**
+ * A receiver sends a progress message after every this many packets it receives in a round,
+ * about 74 KB of full packets: a sender's window must hold more than this, or it would stall
+ * before the first report (sender.ts keeps at least twice as many).
+ */
+export const PROGRESS_EVERY_PACKETS = 64;
 /** Repair rounds are counted in a byte on the wire. */
 export const MAX_REPAIR_ROUNDS = 255;
 

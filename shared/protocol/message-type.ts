@@ -15,6 +15,7 @@ export const MessageType = {
   RECEIPT: 0x04,
   COMPLETE: 0x05,
   CANCEL: 0x06,
+  PROGRESS: 0x07,
 } as const;
 
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
@@ -26,6 +27,7 @@ const NAMES: Record<number, string> = {
   [MessageType.RECEIPT]: 'receipt',
   [MessageType.COMPLETE]: 'complete',
   [MessageType.CANCEL]: 'cancel',
+  [MessageType.PROGRESS]: 'progress',
 };
 
 export function messageTypeName(type: number): string {

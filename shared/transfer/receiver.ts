@@ -13,6 +13,7 @@ import {
   type DataPacket,
   type EndOfPass,
   type Manifest,
+  PROGRESS_EVERY_PACKETS,
 } from '../protocol/index.ts';
 import type { NativeImage } from '../pixels/pixel-format.ts';
 import type { Clock, ControlChannel, Scheduler } from './channel.ts';
@@ -125,6 +126,7 @@ export class Receiver {
   private endedAt: number | undefined;
   private round = 0;
   private highestInRound = -1;
+  private receivedInRound = 0;
   /** Cancels the settle wait or the CRC check in progress. */
   private pendingWork: (() => void) | undefined;
   private counts = {
@@ -202,6 +204,13 @@ export class Receiver {
     this.markDirty(sequence, this.placer.place(sequence, payload));
     this.leadingCrc.advance();
     if (this.round === 0 && c.received === g.packetCount) this.answerFirstPassEarly();
+    else if (++this.receivedInRound % PROGRESS_EVERY_PACKETS === 0) this.reportProgress();
+  }
+
+  private reportProgress(): void {
+    this.options.control.send(
+      encodeControlMessage({ type: 'progress', transferId: this.transferId, round: this.round, reach: this.highestInRound + 1 }),
+    );
   }
 
   /**
@@ -281,6 +290,7 @@ export class Receiver {
       this.requested = missing;
       this.round++;
       this.highestInRound = -1;
+      this.receivedInRound = 0;
     } else {
       this.finish(Verdict.INCOMPLETE);
     }

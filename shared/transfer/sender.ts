@@ -1,13 +1,16 @@
 /**
  * Sends one image: the manifest over the reliable control channel, then the data packets of
- * each pass over the unreliable packet channel, paced by the channel's buffered amount and an
- * optional rate limit. Repair rounds resend exactly the sequences a receipt names.
+ * each pass over the unreliable packet channel, paced by a window the receiver's progress
+ * reports open, the channel's buffered amount and an optional rate limit. Repair rounds resend
+ * exactly the sequences a receipt names.
  */
 import {
   CancelOrigin,
   CancelReason,
+  DATA_HEADER_BYTES,
   MAX_PAYLOAD_BYTES,
   MAX_REPAIR_ROUNDS,
+  PROGRESS_EVERY_PACKETS,
   ProtocolError,
   ProtocolErrorCode,
   Verdict,
@@ -15,6 +18,7 @@ import {
   encodeManifest,
   type Complete,
   type Manifest,
+  type Progress,
   type Receipt,
   type ScanOrder,
   type ScanOrderKind,
@@ -33,6 +37,25 @@ import { TimeSeries, type Sample } from './time-series.ts';
 export const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
 /** Resume when the channel has drained to this. */
 export const DEFAULT_LOW_WATER_MARK = 256 * 1024;
+/**
+ * Most packet bytes a pass keeps on their way: handed to the channel and not yet behind the
+ * receiver's latest progress report. The channel's buffered amount cannot bound this: it only
+ * counts what SCTP has not sent yet. On a fresh connection SCTP is in slow start, with nothing
+ * yet to limit its congestion window, and sends as fast as the page gives it packets; in
+ * Chromium the sending renderer then runs into its cap of 640 KiB in flight to the network
+ * service, and every send beyond it fails: about 5 % of the first image was lost so, and the
+ * channel stalled for seconds (docs/benchmarks.md, "The first transfer after connecting").
+ * With this window the same transfer lost nothing; on an established link it costs some
+ * throughput, since it is then the only slack (docs/benchmarks.md, "Reading it"). Counted in
+ * packets, the window is never smaller than twice the receiver's report interval.
+ */
+export const DEFAULT_WINDOW_BYTES = 512 * 1024;
+/**
+ * With the window full and no progress report for this long, the sender counts what is on its
+ * way as gone and carries on: a receiver with nothing to report (everything in flight lost, or
+ * a peer that never reports) cannot stall a pass. Repair resends whatever was really lost.
+ */
+export const WINDOW_TIMEOUT_MS = 500;
 /** Packets sent per scheduler turn, so the page stays responsive while a big image goes out. */
 export const DEFAULT_PACKETS_PER_TURN = 256;
 
@@ -58,6 +81,8 @@ export interface SenderOptions {
   readonly pixelsCrc32?: number;
   readonly highWaterMark?: number;
   readonly lowWaterMark?: number;
+  /** Packet bytes on their way at most; default {@link DEFAULT_WINDOW_BYTES}. */
+  readonly windowBytes?: number;
   readonly packetsPerTurn?: number;
   readonly control: ControlChannel;
   readonly packets: PacketChannel;
@@ -116,6 +141,13 @@ export class Sender {
   private passSequences: Uint32Array | null = null;
   private passIndex = 0;
   private passDrops: number[] = [];
+  /** Pass indices below this are behind the receiver's reach: arrived or lost on the way. */
+  private passAcked = 0;
+  /** Of those, how many the simulation dropped (they never took up room on the way). */
+  private passAckedDrops = 0;
+  /** The pump waits for a progress report (or the window timeout) to open the window. */
+  private awaitingProgress = false;
+  private readonly windowPackets: number;
   private passStartedAt = 0;
   private passBytes = 0;
   /** Cancels the CRC in progress or the next scheduled pump. */
@@ -164,6 +196,9 @@ export class Sender {
     // Encoding validates (file name length, masks, palette): fail here, not a few turns later.
     encodeManifest(this._manifest);
     this.packetizer = new Packetizer(image, this.geometry, options.transferId);
+    const windowBytes = options.windowBytes ?? DEFAULT_WINDOW_BYTES;
+    if (!(Number.isInteger(windowBytes) && windowBytes > 0)) throw new RangeError(`windowBytes must be a positive integer, got ${windowBytes}`);
+    this.windowPackets = Math.max(2 * PROGRESS_EVERY_PACKETS, Math.floor(windowBytes / (payloadBytes + DATA_HEADER_BYTES)));
     this.lossModel = options.loss ? createLossModel(options.loss) : undefined;
   }
 
@@ -207,6 +242,9 @@ export class Sender {
     this.passSequences = sequences;
     this.passIndex = 0;
     this.passDrops = [];
+    this.passAcked = 0;
+    this.passAckedDrops = 0;
+    this.awaitingProgress = false;
     this.passStartedAt = this.options.now();
     this.passBytes = 0;
     this.options.onStateChange?.(this);
@@ -229,6 +267,16 @@ export class Sender {
     for (let sentThisTurn = 0; this.passIndex < this.passLength; sentThisTurn++) {
       if (sentThisTurn === perTurn) {
         this.pendingWork = this.options.schedule(() => this.pump(), 0);
+        return;
+      }
+      if (this.inFlight >= this.windowPackets) {
+        this.awaitingProgress = true;
+        this.pendingWork = this.options.schedule(() => {
+          this.passAcked = this.passIndex;
+          this.passAckedDrops = this.passDrops.length;
+          this.awaitingProgress = false;
+          this.pump();
+        }, WINDOW_TIMEOUT_MS);
         return;
       }
       if (packets.bufferedAmount > high) {
@@ -267,6 +315,30 @@ export class Sender {
     // would overtake up to a high-water mark's worth of them.
     if (packets.bufferedAmount > 0) packets.onceBufferedAmountLow(0, () => this.endPass());
     else this.endPass();
+  }
+
+  /** Packets of this pass handed to the channel and not yet behind the receiver's reach. */
+  private get inFlight(): number {
+    return this.passIndex - this.passAcked - (this.passDrops.length - this.passAckedDrops);
+  }
+
+  /** The receiver says how far the pass has got: what lies behind that is no longer on its way. */
+  handleProgress(progress: Progress): void {
+    if (this._state !== 'sending' || progress.round !== this.round) return;
+    if (progress.reach > this.geometry.packetCount) {
+      throw new ProtocolError(ProtocolErrorCode.INVALID_FIELD, `progress reach ${progress.reach} beyond ${this.geometry.packetCount} packets`);
+    }
+    // A pass sends its sequences in increasing order; a late packet of the round before may
+    // carry the receiver's reach past what this pass has sent so far.
+    const acked = Math.min(this.passIndex, this.passSequences ? lowerBound(this.passSequences, progress.reach) : progress.reach);
+    if (acked <= this.passAcked) return;
+    this.passAcked = acked;
+    this.passAckedDrops = lowerBound(this.passDrops, progress.reach);
+    if (this.awaitingProgress && this.inFlight < this.windowPackets) {
+      this.pendingWork?.();
+      this.awaitingProgress = false;
+      this.pump();
+    }
   }
 
   private endPass(): void {
@@ -357,4 +429,16 @@ export class Sender {
   timeSeries(): SenderSample[] {
     return this.series.samples();
   }
+}
+
+/** How many of the ascending `values` are below `limit`. */
+function lowerBound(values: ArrayLike<number>, limit: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (values[middle]! < limit) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

@@ -164,6 +164,9 @@ export class TransferSession {
       case 'receipt':
         this.senders.get(message.transferId)?.handleReceipt(message);
         return;
+      case 'progress':
+        this.senders.get(message.transferId)?.handleProgress(message);
+        return;
       case 'complete':
         this.senders.get(message.transferId)?.handleComplete(message);
         return;

@@ -54,4 +54,8 @@ it('a full-HD photo BMP arrives pixel-exact, and the throughput is shown', async
     `${stats.received} packets received, ${stats.lost} lost (${stats.lossPct} %)`);
   expect(stats.throughput).toBeGreaterThan(0);
   expect(stats.received).toBeGreaterThanOrEqual(Math.ceil((pixelMegabytes * 1e6) / 1150));
+  // The room is new, so this is the first transfer after connecting: before the sender kept a
+  // window, the sending browser itself dropped about 5 % of it (docs/benchmarks.md, "The first
+  // transfer after connecting"). The path here loses nothing.
+  expect(stats.lost).toBeLessThan(stats.received / 100);
 });

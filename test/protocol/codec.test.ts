@@ -169,9 +169,17 @@ describe('control messages', () => {
       { type: 'receipt', transferId: 3, round: 0, received: 5, missing: Uint32Array.of(0, 1, 2, 9) },
       { type: 'complete', transferId: 3, verdict: 1, rounds: 0, received: 5, lostBySimulation: 2, lostByNetwork: 3 },
       { type: 'cancel', transferId: 3, origin: 0, reason: 2 },
+      { type: 'progress', transferId: 3, round: 1, reach: 1 << 20 },
     ] as const) {
       expect(decodeControlMessage(encodeControlMessage(message))).toEqual(message);
     }
+  });
+
+  it('refuses a progress reach beyond the packet-count cap, on both ends', () => {
+    expect(codeOf(() => decodeControlMessage(Uint8Array.of(1, 7, 1, 0, 0, 0, 0, 1, 0, 0x10, 0)))).toBe(ProtocolErrorCode.LIMIT_EXCEEDED);
+    expect(codeOf(() => encodeControlMessage({ type: 'progress', transferId: 1, round: 0, reach: 2 ** 20 + 1 }))).toBe(
+      ProtocolErrorCode.INVALID_FIELD,
+    );
   });
 
   it('refuses unknown verdicts, origins and reasons', () => {

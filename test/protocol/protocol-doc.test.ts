@@ -74,6 +74,7 @@ const controls: Record<string, Exclude<ControlMessage, { type: 'manifest' }>> = 
   'receipt-bitmap': { type: 'receipt', transferId: 1, round: 1, received: 8, missing: Uint32Array.of(0, 2, 4, 6, 8, 10, 12, 14) },
   complete: { type: 'complete', transferId: 1, verdict: Verdict.COMPLETE, rounds: 1, received: 3, lostBySimulation: 0, lostByNetwork: 0 },
   cancel: { type: 'cancel', transferId: 1, origin: CancelOrigin.RECEIVER, reason: CancelReason.REFUSED },
+  progress: { type: 'progress', transferId: 1, round: 0, reach: 64 },
 };
 
 function vector(name: string): Uint8Array {

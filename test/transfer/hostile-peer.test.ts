@@ -15,6 +15,7 @@ const message = fc.oneof(
         encodeControlMessage({ type: 'end-of-pass', transferId: id, round, sent: sorted.length, simulatedDrops: sorted }),
         encodeControlMessage({ type: 'complete', transferId: id, verdict: 1, rounds: round, received: 0, lostBySimulation: 0, lostByNetwork: 0 }),
         encodeControlMessage({ type: 'cancel', transferId: id, origin: (round % 2) as 0 | 1, reason: 0 }),
+        encodeControlMessage({ type: 'progress', transferId: id, round, reach: seqs[0] ?? 0 }),
         encodeDataPacket({ transferId: id, sequence: sorted[0] ?? 0, payload: new Uint8Array(1 + (round * 97) % 1140) }),
       );
     },

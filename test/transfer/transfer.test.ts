@@ -1,8 +1,16 @@
 /** Whole transfers between two sessions over the seeded in-memory link, in virtual time. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { crc32, decodeControlMessage, encodeManifest, packetCountFor, type ScanOrderKind } from '../../shared/protocol/index.ts';
-import { TransferSession, VirtualTime } from '../../shared/transfer/index.ts';
+import {
+  crc32,
+  decodeControlMessage,
+  encodeManifest,
+  MessageType,
+  packetCountFor,
+  PROGRESS_EVERY_PACKETS,
+  type ScanOrderKind,
+} from '../../shared/protocol/index.ts';
+import { DEFAULT_WINDOW_BYTES, TransferSession, VirtualTime, WINDOW_TIMEOUT_MS } from '../../shared/transfer/index.ts';
 import { rowBytes } from '../../shared/pixels/pixel-format.ts';
 import { nativeImage, randomImage } from './arbitraries.ts';
 import { sameBytes } from './pixels.ts';
@@ -156,6 +164,78 @@ describe('pacing', () => {
     expect(peak).toBeGreaterThan(16 * 1024);
     expect(peak).toBeLessThanOrEqual(64 * 1024 + 1150);
     expect(pair.received[0]!.state).toBe('complete');
+  });
+
+  it('keeps at most the window on its way, however fast the channel would take more', () => {
+    // A fast link with a long delay (both channels): without the window the buffer's marks alone
+    // would let a megabyte out before the first packet arrives.
+    const pair = connectPair({ bytesPerMs: 100_000, latencyMs: 20 }, {}, 20);
+    const windowBytes = 200 * 1024;
+    const windowPackets = Math.floor(windowBytes / 1150);
+    const sender = pair.alice.send(randomImage(800, 600, bgr, 3), { fileName: 'w.bmp', windowBytes });
+    let peak = 0;
+    for (let t = 0; sender.state === 'preparing' || sender.state === 'sending'; t += 0.5) {
+      pair.time.run(t);
+      peak = Math.max(peak, sender.stats.packetsSent - pair.link.delivered - pair.link.lost);
+    }
+    pair.time.run();
+    expect(peak).toBeLessThanOrEqual(windowPackets);
+    expect(peak).toBeGreaterThan(windowPackets - PROGRESS_EVERY_PACKETS);
+    expect(pair.received[0]!.state).toBe('complete');
+    // Each report opened the window in time: not one wait ran into the timeout.
+    expect(sender.stats.elapsedMs).toBeLessThan(WINDOW_TIMEOUT_MS);
+  });
+
+  it('keeps to the window in repair rounds too, whose sequences are sparse', () => {
+    const pair = connectPair({ loss: { kind: 'bernoulli', p: 0.4, seed: 2 } });
+    const image = randomImage(800, 600, bgr, 4);
+    const windowBytes = 300 * 1024;
+    const windowPackets = Math.floor(windowBytes / 1150);
+    const sender = pair.alice.send(image, { fileName: 'r.bmp', repairRounds: 10, windowBytes });
+    let peakInRepair = 0;
+    for (let t = 0; sender.state !== 'complete' && sender.state !== 'incomplete'; t += 0.5) {
+      pair.time.run(t);
+      // Every packet of an earlier round has arrived or been lost before its receipt came back.
+      if (sender.stats.rounds > 0) peakInRepair = Math.max(peakInRepair, sender.stats.packetsSent - pair.link.delivered - pair.link.lost);
+    }
+    const receiver = pair.received[0]!;
+    expect(receiver.state).toBe('complete');
+    expect(sameBytes(receiver.image.pixels, image.pixels)).toBe(true);
+    // The first repair round resends about 40 % of 1,264 packets, about twice the window.
+    expect(peakInRepair).toBeLessThanOrEqual(windowPackets);
+    expect(peakInRepair).toBeGreaterThan(windowPackets - PROGRESS_EVERY_PACKETS);
+    expect(sender.stats.elapsedMs).toBeLessThan(WINDOW_TIMEOUT_MS);
+  });
+
+  it("counts the simulation's drops as off the way: a pass that drops every packet never waits", () => {
+    const image = randomImage(800, 600, bgr, 5);
+    const { sender, receiver } = transfer(image, { loss: { kind: 'bernoulli', p: 1, seed: 1 } });
+    expect(sender.stats.simulatedDrops).toBe(receiver.manifest.packetCount);
+    expect(receiver.stats).toMatchObject({ received: 0, lostBySimulation: receiver.manifest.packetCount });
+    expect(sender.stats.elapsedMs).toBeLessThan(WINDOW_TIMEOUT_MS);
+  });
+
+  it('goes on after the window timeout when no progress comes, and repair brings back the rest', () => {
+    let pairRef: ReturnType<typeof connectPair> | undefined;
+    // A receiver whose progress reports are all lost (or a peer that never sends them).
+    const control = {
+      send(bytes: Uint8Array) {
+        const copy = bytes.slice();
+        if (copy[1] !== MessageType.PROGRESS) pairRef!.time.schedule(() => pairRef!.alice.receiveControl(copy), 1);
+      },
+    };
+    const pair = (pairRef = connectPair({}, { control }));
+    const image = randomImage(800, 600, bgr, 6);
+    const sender = pair.alice.send(image, { fileName: 'p.bmp', repairRounds: 1 });
+    pair.time.run();
+    const receiver = pair.received[0]!;
+    expect(receiver.state).toBe('complete');
+    expect(sameBytes(receiver.image.pixels, image.pixels)).toBe(true);
+    const windowPackets = Math.floor(DEFAULT_WINDOW_BYTES / 1150);
+    const waits = Math.floor((receiver.manifest.packetCount - 1) / windowPackets);
+    expect(waits).toBeGreaterThan(0);
+    expect(sender.stats.elapsedMs).toBeGreaterThanOrEqual(waits * WINDOW_TIMEOUT_MS);
+    expect(sender.stats.elapsedMs).toBeLessThan((waits + 1) * WINDOW_TIMEOUT_MS);
   });
 
   it('keeps to the rate limit', () => {
