@@ -96,21 +96,14 @@ async function pixeldrop(
  */
 async function firstAfterConnecting() {
   const fresh = await openRoom(browser, appServer);
-  let pixeldropRun;
-  let lost;
-  try {
+  const pixeldropFirst = await (async () => {
     await installProbe(fresh.receiver.page);
-    pixeldropRun = await pixeldrop(fullHd, { order: 'rows' }, fresh);
-    lost = (await readStats(fresh.receiver.page)).lost;
-  } finally {
-    await fresh.close();
-  }
+    const run = await pixeldrop(fullHd, { order: 'rows' }, fresh);
+    return { run, lost: (await readStats(fresh.receiver.page)).lost };
+  })().finally(() => fresh.close());
   const freshRaw = await connectRawPair(browser, rawServer);
-  try {
-    return { pixeldrop: pixeldropRun, lost, bare: await measureCeiling(freshRaw, fullHd.pixelBytes) };
-  } finally {
-    await freshRaw.close();
-  }
+  const bare = await measureCeiling(freshRaw, fullHd.pixelBytes).finally(() => freshRaw.close());
+  return { pixeldrop: pixeldropFirst.run, lost: pixeldropFirst.lost, bare };
 }
 
 /** Under real loss a transfer can stall (docs/benchmarks.md): give up on it after this long. */
