@@ -244,7 +244,6 @@ export class Sender {
     this.passDrops = [];
     this.passAcked = 0;
     this.passAckedDrops = 0;
-    this.awaitingProgress = false;
     this.passStartedAt = this.options.now();
     this.passBytes = 0;
     this.options.onStateChange?.(this);
@@ -255,9 +254,10 @@ export class Sender {
     return this.passSequences ? this.passSequences.length : this.geometry.packetCount;
   }
 
-  /** Sends packets until the pass ends, the channel is full, the rate limit bites or the turn is used up. */
+  /** Sends packets until the pass ends, the window or the channel is full, the rate limit bites or the turn is used up. */
   private pump(): void {
     this.pendingWork = undefined;
+    this.awaitingProgress = false;
     if (this._state !== 'sending') return;
     const { packets, now } = this.options;
     const high = this.options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
@@ -274,7 +274,6 @@ export class Sender {
         this.pendingWork = this.options.schedule(() => {
           this.passAcked = this.passIndex;
           this.passAckedDrops = this.passDrops.length;
-          this.awaitingProgress = false;
           this.pump();
         }, WINDOW_TIMEOUT_MS);
         return;
@@ -336,7 +335,6 @@ export class Sender {
     this.passAckedDrops = lowerBound(this.passDrops, progress.reach);
     if (this.awaitingProgress && this.inFlight < this.windowPackets) {
       this.pendingWork?.();
-      this.awaitingProgress = false;
       this.pump();
     }
   }
