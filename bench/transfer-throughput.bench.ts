@@ -89,7 +89,7 @@ function packetizeAndPlace(manifest: Manifest, touchFirst: boolean): Timing {
   const time = new VirtualTime();
   return timed(
     () => {
-      const receiver = new Receiver(manifest, { control: { send: () => {} }, now: time.now, schedule: time.schedule });
+      const receiver = new Receiver(manifest, { control: { send: () => {} }, packets: { send: () => {} }, now: time.now, schedule: time.schedule });
       if (touchFirst) {
         // Zeros over zeros: changes nothing but makes the OS map the pages now.
         receiver.rgba.fill(0);

@@ -2,13 +2,13 @@
  * A diagnostic, not a benchmark: `npx tsx bench/e2e/transfer-trace.ts` (as root it re-runs itself
  * in the private network namespace). What the summary table of bench:e2e cannot show:
  *   1. which receiver task is long during a 4000×3000 transfer — a Chromium trace of the
- *      receiving page, each task over 50 ms listed with the work inside it;
+ *      receiving page, each task over 50 ms (TRACE_TASK_MS) listed with the work inside it;
  *   2. where the time goes under real loss — every message on both data channels, timestamped
  *      on both pages, folded into passes, waits and losses per repair round, with the longest
  *      pauses in sending and arriving.
  * It builds the app unminified into a directory of its own, so function names in the trace are
  * the source's. Environment: TRACE_PARTS (health,loss; also tiles, profile, timeline, cpu, start),
- * TRACE_RUNS (3), TRACE_LOSS (5 %), TRACE_NO_CLEAN=1 skips the no-loss runs, TRACE_ALTERNATE=1
+ * TRACE_RUNS (3), TRACE_LOSS (5 %), TRACE_TASK_MS (50: the receiver tasks the health part lists), TRACE_NO_CLEAN=1 skips the no-loss runs, TRACE_ALTERNATE=1
  * sends a full-HD image before each 4000×3000 one as bench:e2e does, TRACE_CALLERS=f,g lists the
  * profile's callers of those functions, TRACE_THREAD_TIME=1 makes the timeline CPU time, and the
  * experiments TRACE_HIDE_CANVAS=1 and TRACE_MAX_RETRANSMITS=n described where they act;
@@ -31,6 +31,8 @@ runUnderE2eRunner(import.meta.url);
 const PARTS = (process.env.TRACE_PARTS ?? 'health,loss').split(',');
 const LOSS = Number(process.env.TRACE_LOSS ?? 5);
 const RUNS = Number(process.env.TRACE_RUNS ?? 3);
+/** Receiver tasks at least this long (ms) are listed by the health part. */
+const TASK_MS = Number(process.env.TRACE_TASK_MS ?? 50);
 const DIST = fileURLToPath(new URL('../../node_modules/.cache/pixeldrop-trace/web-dist', import.meta.url));
 
 /** Records every message sent and received on every data channel of the page, with epoch times. */
@@ -91,7 +93,7 @@ function longTasks(events: TraceEvent[], receiverPid: number): string[] {
   const main = events.find((e) => e.pid === receiverPid && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
   if (!main) return ['(no CrRendererMain thread for the receiver)'];
   const onMain = events.filter((e) => e.pid === receiverPid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined);
-  const tasks = onMain.filter((e) => e.name === 'RunTask' && e.dur! > 50_000);
+  const tasks = onMain.filter((e) => e.name === 'RunTask' && e.dur! > TASK_MS * 1000);
   return tasks.map((task) => {
     const inside = onMain
       .filter((e) => e !== task && e.ts >= task.ts && e.ts + e.dur! <= task.ts + task.dur! && e.dur! > 3_000)
@@ -142,7 +144,7 @@ async function health(browser: Browser, pair: AppPair, stage: FileStage): Promis
     for (const pid of pids) {
       const lines = longTasks(trace.traceEvents, pid);
       const commits = canvasCommits(trace.traceEvents, pid);
-      console.log(` pid ${pid}: ${lines.length} long tasks; ${commits.length} canvas commits, ms: ${commits.map((d) => d.toFixed(0)).join(' ')}`);
+      console.log(` pid ${pid}: ${lines.length} tasks over ${TASK_MS} ms; ${commits.length} canvas commits, ms: ${commits.map((d) => d.toFixed(0)).join(' ')}`);
       for (const line of lines) console.log(line);
     }
   }
@@ -477,6 +479,41 @@ function report(percent: number, run: number, state: string, t0: number, end: nu
   if (verdict) console.log(`  verdict sent ${fmt(verdict[0] - t0)}`);
   const peakBuffered = Math.max(0, ...sData.map((e) => e[4]));
   console.log(`  peak bufferedAmount at send ${(peakBuffered / 1024).toFixed(0)} KiB`);
+  windowLegs(sData, rData, got.filter((e) => e[1] === 's' && e[2] === 7), sent.filter((e) => e[1] === 'r' && e[2] === 7));
+}
+
+/**
+ * The sender's window, first pass only: where the time between sending a packet and hearing of
+ * it goes. Data leg: sender's send → receiver's handler (the queue to the network service, the
+ * network, and the receiver's main thread being late); progress leg: the receiver's report sent
+ * → the sender's handler. Pauses: the sender's gaps between sends over 2 ms, in sum.
+ */
+function windowLegs(sData: LogEntry[], rData: LogEntry[], reportsSent: LogEntry[], reportsIn: LogEntry[]): void {
+  const firstSend = new Map<number, number>();
+  for (const e of sData) if (!firstSend.has(e[3] as number)) firstSend.set(e[3] as number, e[0]);
+  const firstArrival = new Map<number, number>();
+  for (const e of rData) if (!firstArrival.has(e[3] as number)) firstArrival.set(e[3] as number, e[0]);
+  const dataLeg: number[] = [];
+  const progressLeg: number[] = [];
+  const arrivedIn = new Map(reportsIn.map((e) => [e[3] as string, e[0]]));
+  for (const r of reportsSent) {
+    const message = control(r);
+    if (message.type !== 'progress' || message.round !== 0) continue;
+    const last = message.reach - 1;
+    const sentAt = firstSend.get(last);
+    const handledAt = firstArrival.get(last);
+    if (sentAt !== undefined && handledAt !== undefined) dataLeg.push(handledAt - sentAt);
+    const inAt = arrivedIn.get(r[3] as string);
+    if (inAt !== undefined) progressLeg.push(inAt - r[0]);
+  }
+  const sends = [...firstSend.values()].sort((a, b) => a - b);
+  let paused = 0;
+  for (let i = 1; i < sends.length; i++) if (sends[i]! - sends[i - 1]! > 2) paused += sends[i]! - sends[i - 1]!;
+  const q = (values: number[], p: number) => (values.length ? [...values].sort((a, b) => a - b)[Math.floor(p * (values.length - 1))]!.toFixed(1) : '?');
+  console.log(
+    `  window, first pass: ${progressLeg.length} reports; data leg median ${q(dataLeg, 0.5)} p90 ${q(dataLeg, 0.9)} max ${q(dataLeg, 1)} ms; ` +
+      `progress leg median ${q(progressLeg, 0.5)} p90 ${q(progressLeg, 0.9)} max ${q(progressLeg, 1)} ms; sender paused ${paused.toFixed(0)} ms in gaps over 2 ms`,
+  );
 }
 
 build();

@@ -1,5 +1,6 @@
 /**
- * Control messages travel over the reliable channel, so none of them is ever resent.
+ * Control messages travel over the reliable channel, so none of them is ever resent; progress
+ * alone goes on the packet channel, where the next report stands in for a lost one.
  * Layouts (little-endian; "set" is a sequence set, see sequence-set.ts):
  *
  *   end-of-pass 0x03  sender → receiver  u32 transfer id, u8 round, u32 packets sent, set simulated drops

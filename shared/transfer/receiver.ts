@@ -16,7 +16,7 @@ import {
   PROGRESS_EVERY_PACKETS,
 } from '../protocol/index.ts';
 import type { NativeImage } from '../pixels/pixel-format.ts';
-import type { Clock, ControlChannel, Scheduler } from './channel.ts';
+import type { Clock, ControlChannel, PacketChannel, Scheduler } from './channel.ts';
 import { crc32InTurns } from './chunked-crc.ts';
 import { conceal } from './conceal.ts';
 import { DirtyBands, type Rect } from './dirty-bands.ts';
@@ -40,6 +40,11 @@ const INLINE_CRC_BYTES = 256 * 1024;
 export interface ReceiverOptions {
   /** Where receipts, the verdict and a cancel go. */
   readonly control: ControlChannel;
+  /**
+   * Where progress reports go: the unreliable channel, so that a lost report is simply overtaken
+   * by the next one instead of holding every later report back until SCTP resends it.
+   */
+  readonly packets: Pick<PacketChannel, 'send'>;
   readonly now: Clock;
   readonly schedule: Scheduler;
   /** Wait after end-of-pass before answering it, for packets still in flight. Default {@link DEFAULT_SETTLE_MS}. */
@@ -208,7 +213,7 @@ export class Receiver {
   }
 
   private reportProgress(): void {
-    this.options.control.send(
+    this.options.packets.send(
       encodeControlMessage({ type: 'progress', transferId: this.transferId, round: this.round, reach: this.highestInRound + 1 }),
     );
   }

@@ -51,7 +51,7 @@ export interface SessionStats {
   readonly foreign: number;
   /** Data packets of transfers that have ended. */
   readonly stale: number;
-  /** Data packets that failed to decode at all. */
+  /** Messages of the packet channel that failed to decode at all, or progress reports naming packets a pass does not have. */
   readonly malformedPackets: number;
   /** Control messages that failed to decode or made no sense (a receipt naming unknown packets). */
   readonly malformedControl: number;
@@ -129,12 +129,13 @@ export class TransferSession {
       case 'manifest': {
         if (this.receivers.has(message.transferId) || this.endedReceivers.has(message.transferId)) return;
         const { type: _type, ...manifest } = message;
-        const { now, schedule, control, receiver: receiverOptions } = this.options;
+        const { now, schedule, control, packets, receiver: receiverOptions } = this.options;
         let receiver: Receiver;
         try {
           receiver = new Receiver(manifest, {
             ...receiverOptions,
             control,
+            packets,
             now,
             schedule,
             onStateChange: (r) => {
@@ -165,6 +166,7 @@ export class TransferSession {
         this.senders.get(message.transferId)?.handleReceipt(message);
         return;
       case 'progress':
+        // Receivers send it on the packet channel (receivePacket); one from before that change sends it here.
         this.senders.get(message.transferId)?.handleProgress(message);
         return;
       case 'complete':
@@ -177,8 +179,12 @@ export class TransferSession {
     }
   }
 
-  /** Feed every message of the unreliable packet channel here. */
+  /** Feed every message of the unreliable packet channel here: data packets, and progress reports for this side's senders. */
   receivePacket(bytes: Uint8Array): void {
+    if (bytes.length >= 2 && bytes[1] === MessageType.PROGRESS) {
+      this.receiveProgress(bytes);
+      return;
+    }
     let packet: DataPacket;
     try {
       packet = decodeDataPacket(bytes);
@@ -200,6 +206,17 @@ export class TransferSession {
     // Keep a copy: the channel may reuse the bytes' buffer once this handler returns.
     this.early.push({ transferId: packet.transferId, packet: { ...packet, payload: packet.payload.slice() } });
     if (this.early.length > MAX_EARLY_PACKETS) this.early.shift();
+  }
+
+  /** A progress report that came on the packet channel; one that fails to decode counts as a malformed packet. */
+  private receiveProgress(bytes: Uint8Array): void {
+    try {
+      const message = decodeControlMessage(bytes, this.options.limits ?? DEFAULT_MANIFEST_LIMITS);
+      if (message.type === 'progress') this.senders.get(message.transferId)?.handleProgress(message);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.counts.malformedPackets++;
+    }
   }
 
   private retire(receiver: Receiver): void {

@@ -100,7 +100,7 @@ describe('first pass reach', () => {
     sender.start();
     time.run();
     const receipts: Uint8Array[] = [];
-    const receiver = new Receiver(manifest!, { control: { send: (bytes) => receipts.push(bytes) }, now: time.now, schedule: time.schedule });
+    const receiver = new Receiver(manifest!, { control: { send: (bytes) => receipts.push(bytes) }, packets: { send: () => {} }, now: time.now, schedule: time.schedule });
     for (const sequence of [4, 2, 0, 9, 7]) receiver.handlePacket(decodeDataPacket(packets[sequence]!));
     expect(receiver.stats.firstPassReach).toBe(10);
     receiver.handleEndOfPass({ type: 'end-of-pass', transferId: 3, round: 0, sent: packets.length, simulatedDrops: new Uint32Array() });

@@ -22,17 +22,23 @@ export interface Pair {
   readonly bob: TransferSession;
   /** Alice → Bob packet link. */
   readonly link: MemoryPacketLink;
+  /** Bob → Alice packet link: the progress reports of Alice's transfers travel on it. */
+  readonly backLink: MemoryPacketLink;
   /** Receivers Bob created, in order. */
   readonly received: Receiver[];
   /** Receivers Alice created, in order. */
   readonly receivedByAlice: Receiver[];
 }
 
-/** `controlLatencyMs`: one-way delay of the control channels (the packet link's is in `link`). */
+/**
+ * `controlLatencyMs`: one-way delay of the control channels (the packet link's is in `link`).
+ * `backLink`: the Bob → Alice packet link; by default as slow as `link` and lossless.
+ */
 export function connectPair(
   link: Partial<Omit<MemoryLinkOptions, 'now' | 'schedule'>> = {},
   bobOptions: Partial<TransferSessionOptions> = {},
   controlLatencyMs = 1,
+  backLink: Partial<Omit<MemoryLinkOptions, 'now' | 'schedule'>> = { latencyMs: link.latencyMs },
 ): Pair {
   const time = new VirtualTime();
   const { now, schedule } = time;
@@ -41,7 +47,7 @@ export function connectPair(
   let alice: TransferSession | undefined;
   let bob: TransferSession | undefined;
   const aToB = createMemoryPacketLink({ ...link, now, schedule }, (bytes) => bob!.receivePacket(bytes));
-  const bToA = createMemoryPacketLink({ now, schedule }, (bytes) => alice!.receivePacket(bytes));
+  const bToA = createMemoryPacketLink({ ...backLink, now, schedule }, (bytes) => alice!.receivePacket(bytes));
   alice = new TransferSession({
     control: createMemoryControlLink(schedule, (bytes) => bob!.receiveControl(bytes), controlLatencyMs),
     packets: aToB,
@@ -57,7 +63,7 @@ export function connectPair(
     onIncoming: (receiver) => received.push(receiver),
     ...bobOptions,
   });
-  return { time, alice, bob, link: aToB, received, receivedByAlice };
+  return { time, alice, bob, link: aToB, backLink: bToA, received, receivedByAlice };
 }
 
 /** Sends one image from Alice to Bob and runs the clock until everything settles. */

@@ -65,7 +65,7 @@ describe('reassembly', () => {
         const { manifest, packets } = capture(image, base.scanOrder, base.payloadBytes);
         expect(packets.length).toBe(manifest.packetCount);
         const time = new VirtualTime();
-        const receiver = new Receiver(manifest, { control: { send: () => {} }, now: time.now, schedule: time.schedule });
+        const receiver = new Receiver(manifest, { control: { send: () => {} }, packets: { send: () => {} }, now: time.now, schedule: time.schedule });
         const arrivals = [...delivered, ...duplicates.filter((s) => delivered.includes(s))];
         for (const s of arrivals) receiver.handlePacket(decodeDataPacket(packets[s]!));
 
