@@ -5,10 +5,12 @@
  *      receiving page, each task over 50 ms (TRACE_TASK_MS) listed with the work inside it;
  *   2. where the time goes under real loss — every message on both data channels, timestamped
  *      on both pages, folded into passes, waits and losses per repair round, with the longest
- *      pauses in sending and arriving.
+ *      pauses in sending and arriving and, for the first pass, the legs of the sender's window
+ *      (also without loss: TRACE_LOSS=0).
  * It builds the app unminified into a directory of its own, so function names in the trace are
  * the source's. Environment: TRACE_PARTS (health,loss; also tiles, profile, timeline, cpu, start),
- * TRACE_RUNS (3), TRACE_LOSS (5 %), TRACE_TASK_MS (50: the receiver tasks the health part lists), TRACE_NO_CLEAN=1 skips the no-loss runs, TRACE_ALTERNATE=1
+ * TRACE_RUNS (3), TRACE_LOSS (5 %), TRACE_TASK_MS (50: the receiver tasks the health part
+ * lists), TRACE_NO_CLEAN=1 skips the no-loss runs, TRACE_ALTERNATE=1
  * sends a full-HD image before each 4000×3000 one as bench:e2e does, TRACE_CALLERS=f,g lists the
  * profile's callers of those functions, TRACE_THREAD_TIME=1 makes the timeline CPU time, and the
  * experiments TRACE_HIDE_CANVAS=1 and TRACE_MAX_RETRANSMITS=n described where they act;

@@ -32,7 +32,7 @@ export interface Pair {
 
 /**
  * `controlLatencyMs`: one-way delay of the control channels (the packet link's is in `link`).
- * `backLink`: the Bob → Alice packet link; by default as slow as `link` and lossless.
+ * `backLink`: the Bob → Alice packet link; by default with `link`'s delay, and lossless.
  */
 export function connectPair(
   link: Partial<Omit<MemoryLinkOptions, 'now' | 'schedule'>> = {},
