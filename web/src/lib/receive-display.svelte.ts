@@ -100,7 +100,9 @@ export class ReceiveDisplay {
 
   /** New packets landed: paint them on the next frame (calls within a frame coalesce). */
   packetsArrived(): void {
-    if (this.#frame === 0 && this.#painter) this.#frame = requestAnimationFrame(() => this.#paintFrame());
+    // The packet channel also brings this page's own transfers their progress reports; only a
+    // receiver still receiving has anything new to paint.
+    if (this.#frame === 0 && this.#painter && this.receiver?.state === 'receiving') this.#frame = requestAnimationFrame(() => this.#paintFrame());
   }
 
   /**
