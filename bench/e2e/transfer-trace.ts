@@ -6,7 +6,8 @@
  *   2. where the time goes under real loss — every message on both data channels, timestamped
  *      on both pages, folded into passes, waits and losses per repair round, with the longest
  *      pauses in sending and arriving and, for the first pass, the legs of the sender's window
- *      (also without loss: TRACE_LOSS=0).
+ *      and what the channel still held when the sender resumed after a pause (also without
+ *      loss: TRACE_LOSS=0).
  * It builds the app unminified into a directory of its own, so function names in the trace are
  * the source's. Environment: TRACE_PARTS (health,loss; also tiles, profile, timeline, cpu, start),
  * TRACE_RUNS (3), TRACE_LOSS (5 %), TRACE_TASK_MS (50: the receiver tasks the health part
@@ -511,10 +512,17 @@ function windowLegs(sData: LogEntry[], rData: LogEntry[], reportsSent: LogEntry[
   const sends = [...firstSend.values()].sort((a, b) => a - b);
   let paused = 0;
   for (let i = 1; i < sends.length; i++) if (sends[i]! - sends[i - 1]! > 2) paused += sends[i]! - sends[i - 1]!;
+  // The channel's buffered amount at the first send after each pause: near 0, SCTP had handed
+  // everything on while the sender waited, so whatever queue was left was in front of the
+  // network service or in the receiver; well above 0, SCTP itself still had packets to send.
+  const firstPass = sData.filter((e) => e[0] <= sends.at(-1)!);
+  const resumed = firstPass.filter((e, i) => i > 0 && e[0] - firstPass[i - 1]![0] > 2).map((e) => e[4] / 1024);
+  const dry = resumed.filter((kib) => kib < 32).length;
   const q = (values: number[], p: number) => (values.length ? [...values].sort((a, b) => a - b)[Math.floor(p * (values.length - 1))]!.toFixed(1) : '?');
   console.log(
     `  window, first pass: ${progressLeg.length} reports; data leg median ${q(dataLeg, 0.5)} p90 ${q(dataLeg, 0.9)} max ${q(dataLeg, 1)} ms; ` +
-      `progress leg median ${q(progressLeg, 0.5)} p90 ${q(progressLeg, 0.9)} max ${q(progressLeg, 1)} ms; sender paused ${paused.toFixed(0)} ms in gaps over 2 ms`,
+      `progress leg median ${q(progressLeg, 0.5)} p90 ${q(progressLeg, 0.9)} max ${q(progressLeg, 1)} ms; sender paused ${paused.toFixed(0)} ms in gaps over 2 ms; ` +
+      `channel held median ${q(resumed, 0.5)} KiB when it resumed, under 32 KiB in ${dry} of ${resumed.length} pauses`,
   );
 }
 
