@@ -1,5 +1,5 @@
 /**
- * Loss table on real photos (../shared/photos): for each scan order and loss setting, the share
+ * Loss table on real photos (test/fixtures/photos): for each scan order and loss setting, the share
  * of pixels missing, PSNR against the original without and with concealment, and, with repair
  * on, the rounds and packets it took to end pixel-exact. `npm run bench -- transfer-loss`.
  *
@@ -23,6 +23,7 @@ import {
   type SendOptions,
   type Sender,
 } from '../shared/transfer/index.ts';
+import { PHOTOS_DIR } from '../test/fixtures/paths.ts';
 import { printTable } from './measure.ts';
 
 const PHOTOS = ['astronaut.png', 'coffee.png'];
@@ -46,7 +47,7 @@ interface Photo {
 }
 
 function loadPhoto(name: string): Photo {
-  const png = decodePng(readFileSync(new URL(`../../shared/photos/${name}`, import.meta.url)));
+  const png = decodePng(readFileSync(`${PHOTOS_DIR}${name}`));
   if (png.channels !== 3 || png.depth !== 8) throw new Error(`${name}: expected 8-bit RGB`);
   const rgb = Uint8Array.from(png.data);
   const pixels = new Uint8Array(rgb.length);

@@ -3,8 +3,9 @@
 // namespace when we are root and `unshare` and `ip` exist, so that WebRTC traffic and the
 // nftables packet loss some tests apply stay inside it. Headless Chromium gathers no ICE
 // candidates on a loopback-only network, so the namespace gets a veth with an address and a
-// default route (../shared/PLATFORM.md). Elsewhere (a developer's laptop) the command runs on
-// the normal network and the tests that need real packet loss skip with a printed reason.
+// default route. Elsewhere (a developer's laptop) the command runs on the normal network and the
+// tests that need real packet loss skip with a printed reason. Under CI=true a namespace that
+// cannot be made is a failure: CI must run every case.
 //
 //   node scripts/run-e2e.mjs <command> [args...]
 //
@@ -38,6 +39,15 @@ function run(argv, env) {
 
 const alreadyInside = process.env.PIXELDROP_NETNS === '1';
 const canIsolate = process.getuid?.() === 0 && has('unshare') && has('ip');
+const underCi = process.env.CI === 'true' || process.env.CI === '1';
+
+function cannotIsolate(reason) {
+  if (underCi) {
+    console.error(`run-e2e: CI=true requires a private network namespace, but ${reason}`);
+    process.exit(1);
+  }
+  console.log(`run-e2e: ${reason}: using the normal network; real packet-loss cases will be skipped`);
+}
 
 if (!alreadyInside && canIsolate) {
   // Probe first: inside some containers unshare is present but not permitted.
@@ -46,8 +56,8 @@ if (!alreadyInside && canIsolate) {
     // "$@" keeps the arguments exactly as given, without a second round of shell parsing.
     process.exit(run(['unshare', '-n', 'sh', '-c', `${SETUP} && exec "$@"`, 'run-e2e', ...command], { PIXELDROP_NETNS: '1' }));
   }
-  console.log(`run-e2e: cannot create a network namespace (${probe.stderr.trim()}); using the normal network`);
+  cannotIsolate(`the network namespace cannot be created (${probe.stderr.trim()})`);
 } else if (!alreadyInside) {
-  console.log('run-e2e: not root or no unshare/ip: using the normal network; real packet-loss cases will be skipped');
+  cannotIsolate('not root, or unshare or ip is missing');
 }
 process.exit(run(command, alreadyInside ? {} : { PIXELDROP_NETNS: '0' }));

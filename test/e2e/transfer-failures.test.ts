@@ -1,6 +1,7 @@
 /** Issue 5, item 8: a peer leaving mid-transfer, and a corrupt file. */
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
+import { BMP_SUITE_DIR } from '../fixtures/paths.ts';
 import { chooseImage, downloadPicture, readCanvas, readStats, setSendOptions, startTransfer, textOf, waitForTransferEnd } from './harness/app.ts';
 import { saveScreenshot } from './harness/artifacts.ts';
 import { photoBmp } from './harness/photos.ts';
@@ -9,7 +10,6 @@ import { appSuite } from './harness/suite.ts';
 import { waitUntil } from './harness/wait.ts';
 
 const suite = appSuite();
-const BMPSUITE = new URL('../../../shared/bmpsuite/', import.meta.url);
 /** A 24-bit packet of at most 1,150 bytes carries at least this many pixels, whatever its header (< 250 bytes). */
 const MIN_PIXELS_PER_PACKET = 300;
 
@@ -45,7 +45,7 @@ it('a sender closing mid-transfer leaves the receiver "interrupted" with the par
 it('a corrupt file shows the error, and a good file afterwards still goes through', async ({ task }) => {
   const pair = await suite.room();
   // A BMP whose pixel data is cut short: the header promises 1,024 bytes, the file has 211.
-  const corrupt = new Uint8Array(readFileSync(new URL('b/shortfile.bmp', BMPSUITE)));
+  const corrupt = new Uint8Array(readFileSync(`${BMP_SUITE_DIR}b/shortfile.bmp`));
   expect(await chooseImage(pair.sender.page, suite.stage.path('shortfile.bmp', corrupt))).toBe('error');
   await saveScreenshot(pair.sender.page, task.name, 'sender-error');
   const send = pair.sender.page.getByTestId('send-button');

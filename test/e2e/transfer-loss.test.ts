@@ -1,19 +1,19 @@
 /**
- * Issue 5, item 8: loss the user can see. Without repair, every pixel missing on the receiver's
+ * Loss the user can see. Without repair, every pixel missing on the receiver's
  * canvas must be accounted for by the loss the page shows, and vice versa; with repair, real
  * network loss still ends with the exact image.
  */
 import { expect, it } from 'vitest';
 import { chooseImage, downloadPicture, readCanvas, readStats, setSendOptions, startTransfer, waitForTransferEnd, type AppPair, type Stats } from './harness/app.ts';
 import { saveScreenshot } from './harness/artifacts.ts';
+import { skipWithout } from './harness/capability.ts';
 import { applyPacketLoss, clearPacketLoss, realLossUnavailable } from './harness/packet-loss.ts';
 import { photoBmp } from './harness/photos.ts';
 import { comparePixels, decodeSource, type PixelComparison } from './harness/pixels.ts';
 import { appSuite } from './harness/suite.ts';
 
 const suite = appSuite();
-const noRealLoss = realLossUnavailable();
-if (noRealLoss) console.log(`skipping the real packet-loss tests: ${noRealLoss}`);
+const noRealLoss = skipWithout('real packet loss (nftables in the private network namespace)', realLossUnavailable());
 
 /**
  * Shown loss and missing pixels agree to within 0.2 percentage points: a lost packet removes

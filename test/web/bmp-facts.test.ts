@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readBmp } from '../../shared/bmp/index.ts';
 import { bmpFacts } from '../../web/src/image/bmp-facts.ts';
+import { BMP_SUITE_DIR } from '../fixtures/paths.ts';
 
-const SUITE = new URL('../../../shared/bmpsuite/g/', import.meta.url);
+const SUITE = `${BMP_SUITE_DIR}g/`;
 
 function factsOf(name: string) {
-  const bytes = new Uint8Array(readFileSync(new URL(name, SUITE)));
+  const bytes = new Uint8Array(readFileSync(`${SUITE}${name}`));
   return bmpFacts(readBmp(bytes), bytes.byteLength);
 }
 

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { buildWebApp, E2E_WEB_DIST } from './build.ts';
+import { skipWithout } from './capability.ts';
 import { realLossUnavailable } from './packet-loss.ts';
 
 export default function setup(): void {
@@ -14,6 +15,5 @@ export default function setup(): void {
   } else {
     buildWebApp();
   }
-  const reason = realLossUnavailable();
-  if (reason) console.log(`e2e: real packet-loss cases will skip: ${reason}`);
+  skipWithout('the real packet-loss cases', realLossUnavailable());
 }

@@ -1,12 +1,12 @@
 /**
- * Photo BMPs for the browser tests and the benchmark, made at run time from ../shared/photos
- * with the project's own encoder (the photos stay outside the repository; see their README).
+ * Photo BMPs for the browser tests and the benchmark, made at run time from the PNGs in
+ * test/fixtures/photos with the project's own encoder.
  */
 import { readFileSync } from 'node:fs';
 import { decode as decodePng } from 'fast-png';
 import { encodeBmp, type NativeImage } from '../../../shared/bmp/index.ts';
+import { PHOTOS_DIR } from '../../fixtures/paths.ts';
 
-const PHOTOS_DIR = new URL('../../../../shared/photos/', import.meta.url);
 
 export type PhotoName = 'coffee' | 'astronaut';
 
@@ -18,7 +18,7 @@ interface Rgb {
 }
 
 function loadPhoto(name: PhotoName): Rgb {
-  const png = decodePng(readFileSync(new URL(`${name}.png`, PHOTOS_DIR)));
+  const png = decodePng(readFileSync(`${PHOTOS_DIR}${name}.png`));
   // Both photos are 8-bit RGB (their README); anything else would need converting first.
   if (png.channels !== 3 || png.depth !== 8) throw new Error(`${name}.png: expected 8-bit RGB, got ${png.channels} channels at ${png.depth} bits`);
   return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };

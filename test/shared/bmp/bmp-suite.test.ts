@@ -1,5 +1,5 @@
 /**
- * The whole of BMP Suite 2.8 (../shared/bmpsuite, see its README): every file either decodes to
+ * The whole of BMP Suite 2.8 (test/fixtures/bmpsuite, see its README): every file either decodes to
  * one of the references listed for it in html/bmpsuite.html, or is refused with the error code
  * written here. A file the suite gains or this table forgets fails the completeness test.
  *
@@ -8,13 +8,13 @@
  * colour. The two tolerances (channels wider than 8 bits) are explained at {@link tolerances}.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BmpError, BmpErrorCode, decodeBmp, readBmp } from '../../../shared/bmp/index.ts';
 import { toRgba } from '../../../shared/pixels/to-rgba.ts';
+import { BMP_SUITE_DIR } from '../../fixtures/paths.ts';
 import { countMismatches, readPngAsRgba } from './reference-image.ts';
 
-const suite = fileURLToPath(new URL('../../../../shared/bmpsuite/', import.meta.url));
+const suite = BMP_SUITE_DIR;
 
 /** BMP name → reference image names, from the "Correct display" cell of each table row. */
 function readReferences(): Map<string, string[]> {

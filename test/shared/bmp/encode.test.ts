@@ -1,5 +1,4 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import bmpJs from 'bmp-js';
 import fc from 'fast-check';
 import { decode as decodePng } from 'fast-png';
@@ -15,8 +14,8 @@ import {
   type PixelFormat,
 } from '../../../shared/pixels/pixel-format.ts';
 import { toRgba } from '../../../shared/pixels/to-rgba.ts';
+import { BMP_SUITE_DIR, PHOTOS_DIR } from '../../fixtures/paths.ts';
 
-const shared = fileURLToPath(new URL('../../../../shared/', import.meta.url));
 
 /** The native image a file holds. */
 function readImage(bytes: Uint8Array): NativeImage {
@@ -92,7 +91,7 @@ function imageArbitrary(formats: fc.Arbitrary<PixelFormat>): fc.Arbitrary<Native
 }
 
 function readPhotoRgba(name: string): { width: number; height: number; rgba: Uint8Array } {
-  const png = decodePng(readFileSync(`${shared}photos/${name}`));
+  const png = decodePng(readFileSync(`${PHOTOS_DIR}${name}`));
   const count = png.width * png.height;
   const rgba = new Uint8Array(count * 4);
   for (let p = 0; p < count; p++) {
@@ -161,10 +160,10 @@ describe('encode', () => {
   it('re-encodes every BMP Suite file it can read without changing a pixel', () => {
     let count = 0;
     for (const dir of ['g', 'q', 'b']) {
-      for (const file of readdirSync(`${shared}bmpsuite/${dir}`)) {
+      for (const file of readdirSync(`${BMP_SUITE_DIR}${dir}`)) {
         let image: NativeImage;
         try {
-          image = readImage(readFileSync(`${shared}bmpsuite/${dir}/${file}`));
+          image = readImage(readFileSync(`${BMP_SUITE_DIR}${dir}/${file}`));
         } catch (error) {
           if (error instanceof BmpError) continue;
           throw error;

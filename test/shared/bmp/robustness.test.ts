@@ -3,13 +3,13 @@
  * BmpError: never another exception, never a hang, never more memory than the pixel limit allows.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BmpError, decodeBmp, readBmp } from '../../../shared/bmp/index.ts';
 import { rowBytes } from '../../../shared/pixels/pixel-format.ts';
+import { BMP_SUITE_DIR } from '../../fixtures/paths.ts';
 
-const suite = fileURLToPath(new URL('../../../../shared/bmpsuite/', import.meta.url));
+const suite = BMP_SUITE_DIR;
 const MAX_PIXELS = 1 << 20;
 
 /** Decodes and checks the result is self-consistent; returns false when refused with a BmpError. */
