@@ -16,7 +16,7 @@ import { photoBmp } from '../test/e2e/harness/photos.ts';
 import { decodeSource } from '../test/e2e/harness/pixels.ts';
 import { connectRawPair, startRawServer } from '../test/e2e/harness/raw-pair.ts';
 import { assertExact, coarsePass, installProbe, measureAppTransfer } from './e2e/app-cases.ts';
-import { runUnderE2eRunner } from './e2e/in-namespace.ts';
+import { runUnderE2eRunner } from '../test/e2e/harness/in-namespace.ts';
 import { measureCeiling, measureClassic, measureReliable } from './e2e/raw-cases.ts';
 import { median, printTable } from './measure.ts';
 

@@ -5,7 +5,7 @@
  *
  * The budget is time, not bytes: 8 MB take about 5 ms in Node, yet in the receiving page an
  * 8 MB slice took 51 and 112 ms, the main thread on the CPU nearly all of it — code not yet
- * optimised runs many times slower (`TRACE_PARTS=health npx tsx bench/e2e/transfer-trace.ts`).
+ * optimised runs many times slower (`TRACE_PARTS=health npx tsx tools/diagnostics/transfer-trace.ts`).
  */
 import { crc32 } from '../protocol/index.ts';
 import type { Clock, Scheduler } from './channel.ts';

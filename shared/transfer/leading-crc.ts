@@ -3,7 +3,7 @@
  * contiguous slice of the native bytes, in order, so the CRC over the leading run of packets that
  * are all in can grow as the next ones land; at the end only the bytes past that run are left to
  * check. Without it the whole image is checksummed after the last packet: 6 MB for full HD, 7 to
- * 12 ms of a busy receiving page (`TRACE_PARTS=profile npx tsx bench/e2e/transfer-trace.ts`).
+ * 12 ms of a busy receiving page (`TRACE_PARTS=profile npx tsx tools/diagnostics/transfer-trace.ts`).
  * Other orders scatter each packet's pixels over the image: for them the run never starts and
  * the whole image is left for the end.
  */

@@ -9,13 +9,13 @@
  * software rendering (no GPU), one 4000 × 3000 canvas took 237, 457 and 333 ms for its first
  * three commits. Why a worker: even per strip, those copies ran on the page's main thread, at
  * 1–2 ms of CPU per megabyte and 3–14 ms of wall time with both cores busy; a 4000×3000 transfer
- * spent 374 ms in them (`TRACE_PARTS=health npx tsx bench/e2e/transfer-trace.ts`).
+ * spent 374 ms in them (`TRACE_PARTS=health npx tsx tools/diagnostics/transfer-trace.ts`).
  *
  * Why at the screen's resolution: an image wider than its place on screen is drawn with the
  * pixels the screen shows of it (nearest-sample.ts), which is what the browser showed of the
  * full-size strips anyway. Every pixel painted costs the worker's putImageData and the copies to
  * the compositor; a full-HD transfer shown 800 pixels wide paints a sixth of them, which took
- * 45 ms off its time and 70 ms of CPU (`npx tsx bench/e2e/compare-builds.ts`, both ways round).
+ * 45 ms off its time and 70 ms of CPU (`npx tsx tools/diagnostics/compare-builds.ts`, both ways round).
  */
 import { sampleScreenRect, screenSpan, shownHeight } from '../../../shared/pixels/nearest-sample.ts';
 import { BAND_ROWS, type Rect } from '../../../shared/transfer/index.ts';

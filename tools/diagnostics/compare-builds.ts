@@ -1,5 +1,5 @@
 /**
- * A diagnostic for one change: `npx tsx bench/e2e/compare-builds.ts [base-rev]` builds the app at
+ * A diagnostic for one change: `npx tsx tools/diagnostics/compare-builds.ts [base-rev]` builds the app at
  * `base-rev` (default HEAD, through a git worktree) and from the working tree, serves each from
  * its own server, and sends the full-HD photo through both in the same browser, runs alternating
  * A, B / B, A, with the bare channel's ceiling measured around each pair. On a machine whose
@@ -17,10 +17,10 @@ import { launchChromium } from '../../test/e2e/harness/chromium.ts';
 import { photoBmp } from '../../test/e2e/harness/photos.ts';
 import { decodeSource } from '../../test/e2e/harness/pixels.ts';
 import { connectRawPair, startRawServer } from '../../test/e2e/harness/raw-pair.ts';
-import { median } from '../measure.ts';
-import { assertExact } from './app-cases.ts';
-import { runUnderE2eRunner } from './in-namespace.ts';
-import { measureCeiling } from './raw-cases.ts';
+import { median } from '../../bench/measure.ts';
+import { assertExact } from '../../bench/e2e/app-cases.ts';
+import { runUnderE2eRunner } from '../../test/e2e/harness/in-namespace.ts';
+import { measureCeiling } from '../../bench/e2e/raw-cases.ts';
 import { busyCpuMs } from './system-cpu.ts';
 import { chromiumThreadCpu, cpuByThreadName } from './thread-cpu.ts';
 

@@ -1,5 +1,5 @@
 /**
- * A diagnostic, not a benchmark: `npx tsx bench/e2e/cold-start.ts` (as root it re-runs itself in
+ * A diagnostic, not a benchmark: `npx tsx tools/diagnostics/cold-start.ts` (as root it re-runs itself in
  * the private network namespace). The first full-HD transfer after two pages connect, and the one
  * after it, in COLD_RUNS fresh rooms (default 3): how long each took and what it lost, with what
  * Chromium itself records on the way:
@@ -15,12 +15,12 @@
  */
 import { createInterface } from 'node:readline';
 import { chromium, type Browser, type BrowserServer } from 'playwright-core';
-import { median } from '../measure.ts';
+import { median } from '../../bench/measure.ts';
 import { chooseImage, FileStage, openRoom, readStats, setSendOptions, startAppServer, startTransfer, waitForTransferEnd, type AppPair } from '../../test/e2e/harness/app.ts';
 import { applyPacketLoss, clearPacketLoss, realLossUnavailable } from '../../test/e2e/harness/packet-loss.ts';
 import { CHROMIUM_EXECUTABLE, CHROMIUM_FLAGS } from '../../test/e2e/harness/chromium.ts';
 import { photoBmp } from '../../test/e2e/harness/photos.ts';
-import { runUnderE2eRunner } from './in-namespace.ts';
+import { runUnderE2eRunner } from '../../test/e2e/harness/in-namespace.ts';
 import { busiestSender, SctpLog, summarizeSender } from './sctp-log.ts';
 
 runUnderE2eRunner(import.meta.url);

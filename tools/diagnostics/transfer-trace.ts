@@ -1,5 +1,5 @@
 /**
- * A diagnostic, not a benchmark: `npx tsx bench/e2e/transfer-trace.ts` (as root it re-runs itself
+ * A diagnostic, not a benchmark: `npx tsx tools/diagnostics/transfer-trace.ts` (as root it re-runs itself
  * in the private network namespace). What the summary table of bench:e2e cannot show:
  *   1. which receiver task is long during a 4000×3000 transfer — a Chromium trace of the
  *      receiving page, each task over 50 ms (TRACE_TASK_MS) listed with the work inside it;
@@ -27,7 +27,7 @@ import { chooseImage, FileStage, type AppPair, openRoom, setSendOptions, startAp
 import { launchChromium } from '../../test/e2e/harness/chromium.ts';
 import { applyPacketLoss, clearPacketLoss } from '../../test/e2e/harness/packet-loss.ts';
 import { photoBmp } from '../../test/e2e/harness/photos.ts';
-import { runUnderE2eRunner } from './in-namespace.ts';
+import { runUnderE2eRunner } from '../../test/e2e/harness/in-namespace.ts';
 
 runUnderE2eRunner(import.meta.url);
 

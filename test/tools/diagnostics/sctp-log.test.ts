@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { busiestSender, SctpLog, summarizeSender } from '../../bench/e2e/sctp-log.ts';
+import { busiestSender, SctpLog, summarizeSender } from '../../../tools/diagnostics/sctp-log.ts';
 
 /** One chunk: type, flags 0, length, body, padded to 4 bytes (RFC 9260 §3.2). */
 function chunk(type: number, body: number[]): number[] {

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
  */
 export function runUnderE2eRunner(scriptUrl: string): void {
   if (process.env.PIXELDROP_NETNS !== undefined) return;
-  const runner = fileURLToPath(new URL('../../scripts/run-e2e.mjs', import.meta.url));
+  const runner = fileURLToPath(new URL('../../../scripts/run-e2e.mjs', import.meta.url));
   const result = spawnSync('node', [runner, 'npx', 'tsx', fileURLToPath(scriptUrl), ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(result.status ?? 1);
 }
