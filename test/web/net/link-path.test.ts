@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linkPathFromStats } from '../../web/src/net/link-path.ts';
+import { linkPathFromStats } from '../../../web/src/net/link-path.ts';
 
 function report(local: string, remote: string, rtt?: number) {
   return new Map<string, { type: string; [key: string]: unknown }>([

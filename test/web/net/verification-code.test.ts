@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { sdpFingerprint, verificationCode } from '../../web/src/net/verification-code.ts';
+import { sdpFingerprint, verificationCode } from '../../../web/src/net/verification-code.ts';
 
 const SDP_A = 'v=0\r\na=fingerprint:SHA-256 ab:cd:EF:01\r\na=setup:actpass\r\n';
 const SDP_B = 'v=0\r\na=fingerprint:sha-256 11:22:33:44\r\n';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DATA_HEADER_BYTES, MAX_PACKET_BYTES } from '../../shared/protocol/limits.ts';
-import { MIN_PACKET_BYTES, REPAIR_ROUNDS, SendOptions } from '../../web/src/lib/send-options.svelte.ts';
+import { DATA_HEADER_BYTES, MAX_PACKET_BYTES } from '../../../shared/protocol/limits.ts';
+import { MIN_PACKET_BYTES, REPAIR_ROUNDS, SendOptions } from '../../../web/src/lib/send-options.svelte.ts';
 
 describe('SendOptions', () => {
   it('turns the form into engine options', () => {

@@ -10,9 +10,9 @@ import {
   packetCountFor,
   PROGRESS_EVERY_PACKETS,
   type ScanOrderKind,
-} from '../../shared/protocol/index.ts';
-import { DEFAULT_WINDOW_BYTES, TransferSession, VirtualTime, WINDOW_TIMEOUT_MS } from '../../shared/transfer/index.ts';
-import { rowBytes } from '../../shared/pixels/pixel-format.ts';
+} from '../../../shared/protocol/index.ts';
+import { DEFAULT_WINDOW_BYTES, TransferSession, VirtualTime, WINDOW_TIMEOUT_MS } from '../../../shared/transfer/index.ts';
+import { rowBytes } from '../../../shared/pixels/pixel-format.ts';
 import { nativeImage, randomImage } from './arbitraries.ts';
 import { sameBytes } from './pixels.ts';
 import { connectPair, transfer } from './harness.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { crc32 } from '../../shared/protocol/index.ts';
-import { TURN_BUDGET_MS, crc32InTurns, type Scheduler } from '../../shared/transfer/index.ts';
+import { crc32 } from '../../../shared/protocol/index.ts';
+import { TURN_BUDGET_MS, crc32InTurns, type Scheduler } from '../../../shared/transfer/index.ts';
 
 /** A scheduler that queues turns for the test to run one at a time, and a clock the test moves. */
 function manualTurns() {

@@ -3,17 +3,17 @@
  * socket.io and simple-peer edges replaced by fakes the test drives by hand.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { JoinResult, SignalData } from '../../shared/events.ts';
-import type { PeerLinkHandlers } from '../../web/src/net/peer-link.ts';
-import type { SignalingHandlers } from '../../web/src/net/signaling-client.ts';
+import type { JoinResult, SignalData } from '../../../shared/events.ts';
+import type { PeerLinkHandlers } from '../../../web/src/net/peer-link.ts';
+import type { SignalingHandlers } from '../../../web/src/net/signaling-client.ts';
 
 const fakes = vi.hoisted(() => ({
   signaling: [] as Array<{ handlers: SignalingHandlers; joins: Array<(result: JoinResult | Error) => void>; signals: unknown[] }>,
   links: [] as Array<{ initiator: boolean; handlers: PeerLinkHandlers; open: boolean; stalled: boolean; closed: boolean; signals: unknown[] }>,
 }));
 
-vi.mock('../../web/src/net/signaling-client.ts', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../web/src/net/signaling-client.ts')>();
+vi.mock('../../../web/src/net/signaling-client.ts', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../../web/src/net/signaling-client.ts')>();
   class FakeSignalingClient {
     readonly record;
     constructor(handlers: SignalingHandlers) {
@@ -35,7 +35,7 @@ vi.mock('../../web/src/net/signaling-client.ts', async (importOriginal) => {
   return { ...original, SignalingClient: FakeSignalingClient };
 });
 
-vi.mock('../../web/src/net/peer-link.ts', () => ({
+vi.mock('../../../web/src/net/peer-link.ts', () => ({
   PeerLink: class {
     readonly record;
     connection = null;
@@ -58,8 +58,8 @@ vi.mock('../../web/src/net/peer-link.ts', () => ({
   },
 }));
 
-const { RoomSession } = await import('../../web/src/lib/room-session.svelte.ts');
-const { SignalingRequestError } = await import('../../web/src/net/signaling-client.ts');
+const { RoomSession } = await import('../../../web/src/lib/room-session.svelte.ts');
+const { SignalingRequestError } = await import('../../../web/src/net/signaling-client.ts');
 
 const JOINED_ALONE: JoinResult = { selfId: 'me', peers: [], iceServers: [] };
 const JOINED_WITH_BOB: JoinResult = { selfId: 'me', peers: ['bob'], iceServers: [] };

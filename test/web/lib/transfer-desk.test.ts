@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { NativeImage } from '../../shared/pixels/pixel-format.ts';
-import { crc32 } from '../../shared/protocol/index.ts';
-import { createMemoryControlLink, createMemoryPacketLink, type Scheduler } from '../../shared/transfer/index.ts';
-import { ReceiveDisplay } from '../../web/src/lib/receive-display.svelte.ts';
-import { SendOptions } from '../../web/src/lib/send-options.svelte.ts';
-import { TransferDesk } from '../../web/src/lib/transfer-desk.svelte.ts';
+import type { NativeImage } from '../../../shared/pixels/pixel-format.ts';
+import { crc32 } from '../../../shared/protocol/index.ts';
+import { createMemoryControlLink, createMemoryPacketLink, type Scheduler } from '../../../shared/transfer/index.ts';
+import { ReceiveDisplay } from '../../../web/src/lib/receive-display.svelte.ts';
+import { SendOptions } from '../../../web/src/lib/send-options.svelte.ts';
+import { TransferDesk } from '../../../web/src/lib/transfer-desk.svelte.ts';
 
 const schedule: Scheduler = (callback, ms) => {
   const id = setTimeout(callback, ms);

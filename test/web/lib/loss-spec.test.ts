@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { meanLossRate } from '../../shared/transfer/loss-model.ts';
-import { lossSpecFor } from '../../web/src/lib/loss-spec.ts';
+import { meanLossRate } from '../../../shared/transfer/loss-model.ts';
+import { lossSpecFor } from '../../../web/src/lib/loss-spec.ts';
 
 describe('lossSpecFor', () => {
   it('is null without loss', () => {

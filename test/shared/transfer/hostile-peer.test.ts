@@ -1,7 +1,7 @@
 /** Whatever a peer sends, a session counts it or acts on it, and never throws into the app's handler. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeControlMessage, encodeDataPacket } from '../../shared/protocol/index.ts';
+import { encodeControlMessage, encodeDataPacket } from '../../../shared/protocol/index.ts';
 import { randomImage } from './arbitraries.ts';
 import { connectPair } from './harness.ts';
 

@@ -12,10 +12,10 @@ import {
   pixelsPerPacket,
   type Manifest,
   type ScanOrderKind,
-} from '../../shared/protocol/index.ts';
-import { toRgba } from '../../shared/pixels/to-rgba.ts';
-import type { NativeImage } from '../../shared/pixels/pixel-format.ts';
-import { Receiver, Sender, VirtualTime } from '../../shared/transfer/index.ts';
+} from '../../../shared/protocol/index.ts';
+import { toRgba } from '../../../shared/pixels/to-rgba.ts';
+import type { NativeImage } from '../../../shared/pixels/pixel-format.ts';
+import { Receiver, Sender, VirtualTime } from '../../../shared/transfer/index.ts';
 import { nativeImage } from './arbitraries.ts';
 import { rawPixel } from './pixels.ts';
 

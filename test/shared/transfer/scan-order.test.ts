@@ -1,8 +1,8 @@
 /** Every scan order is a permutation of the image's pixels, with the properties its name promises. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ScanOrder } from '../../shared/protocol/index.ts';
-import { chooseScatterOrder, createPixelOrder, mulMod } from '../../shared/transfer/scan-order.ts';
+import type { ScanOrder } from '../../../shared/protocol/index.ts';
+import { chooseScatterOrder, createPixelOrder, mulMod } from '../../../shared/transfer/scan-order.ts';
 
 function sendOrder(order: ScanOrder, width: number, height: number, chunk: number): Uint32Array {
   const pixels = createPixelOrder(order, width, height);

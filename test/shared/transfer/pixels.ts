@@ -1,5 +1,5 @@
 /** Comparing images in tests: one raw pixel, or whole buffers. */
-import { rowBytes, type NativeImage } from '../../shared/pixels/pixel-format.ts';
+import { rowBytes, type NativeImage } from '../../../shared/pixels/pixel-format.ts';
 
 export function rawPixel(image: NativeImage, x: number, y: number): number {
   const bpp = image.format.bitsPerPixel;

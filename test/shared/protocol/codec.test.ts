@@ -18,7 +18,7 @@ import {
   encodeSequenceSet,
   packetCountFor,
   type Manifest,
-} from '../../shared/protocol/index.ts';
+} from '../../../shared/protocol/index.ts';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartColumns } from '../../web/src/lib/chart-columns.ts';
+import { chartColumns } from '../../../web/src/lib/chart-columns.ts';
 
 describe('chartColumns', () => {
   it('turns 100 ms buckets of bytes into MB/s and simulated drops into loss %', () => {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readBmp } from '../../shared/bmp/index.ts';
-import { bmpFacts } from '../../web/src/image/bmp-facts.ts';
-import { BMP_SUITE_DIR } from '../fixtures/paths.ts';
+import { readBmp } from '../../../shared/bmp/index.ts';
+import { bmpFacts } from '../../../web/src/image/bmp-facts.ts';
+import { BMP_SUITE_DIR } from '../../fixtures/paths.ts';
 
 const SUITE = `${BMP_SUITE_DIR}g/`;
 

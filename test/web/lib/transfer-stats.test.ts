@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ReceiverStats, SenderStats } from '../../shared/transfer/index.ts';
-import { lossPercent, lostPackets, receiverStats, senderStats } from '../../web/src/lib/transfer-stats.ts';
+import type { ReceiverStats, SenderStats } from '../../../shared/transfer/index.ts';
+import { lossPercent, lostPackets, receiverStats, senderStats } from '../../../web/src/lib/transfer-stats.ts';
 
 const SENDER: SenderStats = {
   expected: 100,

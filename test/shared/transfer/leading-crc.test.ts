@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { crc32, type ScanOrder } from '../../shared/protocol/index.ts';
-import type { BitsPerPixel } from '../../shared/pixels/pixel-format.ts';
-import { LeadingCrc } from '../../shared/transfer/leading-crc.ts';
-import { PacketGeometry } from '../../shared/transfer/packet-geometry.ts';
+import { crc32, type ScanOrder } from '../../../shared/protocol/index.ts';
+import type { BitsPerPixel } from '../../../shared/pixels/pixel-format.ts';
+import { LeadingCrc } from '../../../shared/transfer/leading-crc.ts';
+import { PacketGeometry } from '../../../shared/transfer/packet-geometry.ts';
 
 function setUp(width: number, height: number, bitsPerPixel: BitsPerPixel, payloadBytes: number, scanOrder: ScanOrder = { kind: 'rows' }) {
   const geometry = new PacketGeometry({ width, height, payloadBytes, scanOrder, bitsPerPixel });

@@ -10,7 +10,7 @@ import {
   encodeControlMessage,
   encodeManifest,
   packetCountFor,
-} from '../../shared/protocol/index.ts';
+} from '../../../shared/protocol/index.ts';
 
 function decodesOrRaisesTyped(decode: (bytes: Uint8Array) => unknown, bytes: Uint8Array): void {
   try {

@@ -1,6 +1,6 @@
 /** fast-check generators of native images in every format the wire carries. */
 import fc from 'fast-check';
-import { MASKS_555, MASKS_ARGB32, rowBytes, type NativeImage, type PixelFormat } from '../../shared/pixels/pixel-format.ts';
+import { MASKS_555, MASKS_ARGB32, rowBytes, type NativeImage, type PixelFormat } from '../../../shared/pixels/pixel-format.ts';
 
 export const pixelFormat: fc.Arbitrary<PixelFormat> = fc.oneof(
   fc.constantFrom(1, 2, 4, 8).chain((bpp) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLossModel, meanLossRate, type LossSpec } from '../../shared/transfer/index.ts';
+import { createLossModel, meanLossRate, type LossSpec } from '../../../shared/transfer/index.ts';
 
 function sample(spec: LossSpec, count: number): boolean[] {
   const model = createLossModel(spec);

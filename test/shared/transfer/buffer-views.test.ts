@@ -10,7 +10,7 @@ import {
   createMemoryControlLink,
   createMemoryPacketLink,
   type Receiver,
-} from '../../shared/transfer/index.ts';
+} from '../../../shared/transfer/index.ts';
 import { randomImage } from './arbitraries.ts';
 import { sameBytes } from './pixels.ts';
 

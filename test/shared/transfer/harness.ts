@@ -2,7 +2,7 @@
  * Runs whole transfers between two sessions over the in-memory link, in virtual time, and
  * returns both ends for the test to inspect.
  */
-import type { NativeImage } from '../../shared/pixels/pixel-format.ts';
+import type { NativeImage } from '../../../shared/pixels/pixel-format.ts';
 import {
   TransferSession,
   VirtualTime,
@@ -14,7 +14,7 @@ import {
   type SendOptions,
   type Sender,
   type TransferSessionOptions,
-} from '../../shared/transfer/index.ts';
+} from '../../../shared/transfer/index.ts';
 
 export interface Pair {
   readonly time: VirtualTime;

@@ -14,9 +14,9 @@ import {
   type ControlMessage,
   type DataPacket,
   type Manifest,
-} from '../../shared/protocol/index.ts';
+} from '../../../shared/protocol/index.ts';
 
-const doc = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
+const doc = readFileSync(new URL('../../../docs/protocol.md', import.meta.url), 'utf8');
 const part2 = doc.slice(doc.indexOf('## Part 2: peer wire format'));
 const vectors = new Map(
   [...part2.matchAll(/```hex vector=([\w-]+)\n([\s\S]*?)```/g)].map(([, name, hex]) => [

@@ -1,6 +1,6 @@
 /** The figures both ends report: time series that add up, a CRC mismatch that is caught, the first pass's reach. */
 import { describe, expect, it } from 'vitest';
-import { decodeControlMessage, decodeDataPacket, type Manifest } from '../../shared/protocol/index.ts';
+import { decodeControlMessage, decodeDataPacket, type Manifest } from '../../../shared/protocol/index.ts';
 import {
   Receiver,
   Sender,
@@ -8,7 +8,7 @@ import {
   VirtualTime,
   createMemoryControlLink,
   createMemoryPacketLink,
-} from '../../shared/transfer/index.ts';
+} from '../../../shared/transfer/index.ts';
 import { randomImage } from './arbitraries.ts';
 import { transfer } from './harness.ts';
 
