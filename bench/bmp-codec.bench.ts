@@ -21,6 +21,7 @@ import bmpJs from 'bmp-js';
 import { decode as fastBmpDecode } from 'fast-bmp';
 import { decode as decodePng } from 'fast-png';
 import { decodeBmp, encodeBmp, type NativeImage } from '../shared/bmp/index.ts';
+import { PHOTOS_DIR } from '../test/fixtures/paths.ts';
 import { mbPerSecond, median, printTable } from './measure.ts';
 
 const WIDTH = 4000;
@@ -30,7 +31,7 @@ const WARMUP = 2;
 
 /** astronaut.png repeated to fill WIDTH × HEIGHT, as RGB. */
 function photoRgb(): Uint8Array {
-  const png = decodePng(readFileSync(new URL('../../shared/photos/astronaut.png', import.meta.url)));
+  const png = decodePng(readFileSync(`${PHOTOS_DIR}astronaut.png`));
   if (png.channels !== 3 || png.depth !== 8) throw new Error('astronaut.png: expected 8-bit RGB');
   const rgb = new Uint8Array(WIDTH * HEIGHT * 3);
   for (let y = 0; y < HEIGHT; y++) {

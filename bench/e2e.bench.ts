@@ -1,6 +1,6 @@
 /**
  * `npm run bench:e2e` (also run by `npm run bench`): Pixeldrop in real browsers against its
- * ceiling and its alternatives, all measured in this run on this machine (issue 6). What the
+ * ceiling and its alternatives, all measured in this run on this machine. What the
  * cases and columns mean: docs/benchmarks.md.
  *
  * Inside a private network namespace when run as root (it re-runs itself through

@@ -7,7 +7,7 @@ import type { RawPair } from '../../test/e2e/harness/raw-pair.ts';
 import { waitUntil } from '../../test/e2e/harness/wait.ts';
 import { mbPerSecond } from '../measure.ts';
 
-/** Pixeldrop's largest packet, header included (issue 3). */
+/** Pixeldrop's largest packet, header included. */
 export const PACKET_BYTES = 1150;
 /** A position (x, y as uint16) and RGBA: the classic demo's datagram, packed instead of pickled. */
 const CLASSIC_MESSAGE_BYTES = 8;

@@ -7,6 +7,7 @@
  * as catalogued by BMP Suite 2.8 (entropymine.com/jason/bmpsuite).
  */
 import { maskProblem } from '../pixels/channel-mask.ts';
+import { MAX_IMAGE_PIXELS } from '../pixels/max-image-pixels.ts';
 import {
   MASKS_555,
   MASKS_ARGB32,
@@ -51,8 +52,8 @@ export const Compression = {
 /** In OS/2 2.x headers, values 3 and 4 mean other things (BMP Suite: pal1huffmsb, rgb24rle24). */
 export const Os2Compression = { HUFFMAN_1D: 3, RLE24: 4 } as const;
 
-/** Largest image the reader allocates unless told otherwise: 100 megapixels (400 MB as RGBA). */
-export const DEFAULT_MAX_PIXELS = 100_000_000;
+/** Largest image the reader allocates unless told otherwise: the product's one pixel ceiling. */
+export const DEFAULT_MAX_PIXELS = MAX_IMAGE_PIXELS;
 
 export interface BmpReadOptions {
   /** Refuse images with more pixels than this, before allocating anything. Default {@link DEFAULT_MAX_PIXELS}. */

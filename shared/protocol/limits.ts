@@ -2,11 +2,12 @@
  * Sizes fixed by the wire format and the default limits a receiver enforces before it
  * allocates anything for a manifest it was sent.
  */
+import { MAX_IMAGE_PIXELS } from '../pixels/max-image-pixels.ts';
 
 /**
  * Largest data packet, header included. A WebRTC message is lost whenever any of its IP
  * packets is; at 1,150 bytes a message still fits one IP packet after DTLS, SCTP and UDP
- * headers (PLATFORM.md: 5 % packet loss loses ~11 % of 1,150-byte messages, ~60 % of 16 KiB ones).
+ * headers (at 5 % packet loss, ~11 % of 1,150-byte messages are lost and ~60 % of 16 KiB ones).
  */
 export const MAX_PACKET_BYTES = 1150;
 /** version u8, type u8, transfer id u32, sequence u32. */
@@ -31,10 +32,10 @@ export const PROGRESS_EVERY_PACKETS = 64;
 export const MAX_REPAIR_ROUNDS = 255;
 
 export interface ManifestLimits {
-  /** Largest width × height a receiver accepts. Default 2^25 (a 24-megapixel photo fits). */
+  /** Largest width × height a receiver accepts. Default {@link MAX_IMAGE_PIXELS}. */
   readonly maxPixels: number;
   /** Most packets a receiver accepts; never above {@link MAX_PACKET_COUNT}. */
   readonly maxPackets: number;
 }
 
-export const DEFAULT_MANIFEST_LIMITS: ManifestLimits = { maxPixels: 2 ** 25, maxPackets: MAX_PACKET_COUNT };
+export const DEFAULT_MANIFEST_LIMITS: ManifestLimits = { maxPixels: MAX_IMAGE_PIXELS, maxPackets: MAX_PACKET_COUNT };

@@ -51,7 +51,7 @@
  * transfer go once it has ended: keep the Receiver as long as you show its image.
  * With simple-peer, which has a single channel, use its channel for data (channelConfig
  * `{ ordered: false, maxRetransmits: 0 }`) and add a `negotiated: true` reliable channel for
- * control (PLATFORM.md). Control messages must travel reliably: the engine never resends them.
+ * control (the answering side replaces its one channel on every `datachannel` event). Control messages must travel reliably: the engine never resends them.
  */
 export type { Clock, ControlChannel, PacketChannel, Scheduler } from './channel.ts';
 export { MAX_EARLY_PACKETS, TransferSession, type SendOptions, type SessionStats, type TransferSessionOptions } from './session.ts';

@@ -166,7 +166,7 @@ export class TransferSession {
         this.senders.get(message.transferId)?.handleReceipt(message);
         return;
       case 'progress':
-        // Receivers send it on the packet channel (receivePacket); one from before that change sends it here.
+        // Receivers send it on the packet channel (receivePacket); the control channel accepts it too.
         this.senders.get(message.transferId)?.handleProgress(message);
         return;
       case 'complete':

@@ -1,4 +1,4 @@
-/** Issue 5, item 8: two pages join through the real link the app shows. */
+/** Two pages join through the real link the app shows. */
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { openRoom, startAppServer, waitForPeerStatus, type AppPair, type AppServer } from './harness/app.ts';

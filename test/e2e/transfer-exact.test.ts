@@ -1,9 +1,10 @@
 /**
- * Issue 5, item 8: with repair on, what the receiver's canvas shows is the source image, pixel for
+ * With repair on, what the receiver's canvas shows is the source image, pixel for
  * pixel, compared with what our own BMP reader decodes from the file that was chosen.
  */
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
+import { BMP_SUITE_DIR } from '../fixtures/paths.ts';
 import { chooseImage, downloadPicture, readCanvas, readStats, setSendOptions, startTransfer, waitForTransferEnd } from './harness/app.ts';
 import { saveScreenshot } from './harness/artifacts.ts';
 import { photoBmp } from './harness/photos.ts';
@@ -11,10 +12,9 @@ import { comparePixels, decodeSource } from './harness/pixels.ts';
 import { appSuite } from './harness/suite.ts';
 
 const suite = appSuite();
-const BMPSUITE = new URL('../../../shared/bmpsuite/', import.meta.url);
 
 it('a BMP Suite file (4-bit palette, odd width) arrives pixel-exact', async ({ task }) => {
-  const bmp = new Uint8Array(readFileSync(new URL('g/pal4.bmp', BMPSUITE)));
+  const bmp = new Uint8Array(readFileSync(`${BMP_SUITE_DIR}g/pal4.bmp`));
   const pair = await suite.room();
   expect(await chooseImage(pair.sender.page, suite.stage.path('pal4.bmp', bmp))).toBe('ready');
   await setSendOptions(pair.sender.page, { repair: true });

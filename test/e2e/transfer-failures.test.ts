@@ -1,4 +1,4 @@
-/** Issue 5, item 8: a peer leaving mid-transfer, and a corrupt file. */
+/** A peer leaving mid-transfer, and a corrupt file. */
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { BMP_SUITE_DIR } from '../fixtures/paths.ts';

@@ -97,7 +97,7 @@ it.skipIf(noRealLoss)('with 5 % real packet loss (nftables), repair on ends exac
     // The whole picture: the screen shows a sample of its pixels.
     const comparison = comparePixels(await downloadPicture(pair.receiver.page), source);
     console.log(`5 % real loss, repair off: shown ${lossy.lost} packets lost = ${lossy.lossPct} %; picture missing ${comparison.differing} of ${comparison.total} pixels`);
-    // 5 % of IP packets costs ~10–12 % of 1,150-byte messages (PLATFORM.md); allow a wide band.
+    // 5 % of IP packets costs ~10–12 % of 1,150-byte messages (a message is lost when any of its IP packets is); allow a wide band.
     expect(lossy.lossPct).toBeGreaterThan(3);
     expect(lossy.lossPct).toBeLessThan(25);
     expectShownLossMatchesCanvas(lossy, comparison);

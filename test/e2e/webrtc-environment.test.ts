@@ -37,7 +37,7 @@ it('connects two pages over RTCDataChannel and moves data on both channels', asy
   const file = new Uint8Array(300_000).map((_, i) => i * 7);
   server.serve('/file.bin', file);
 
-  // Unreliable: 1 MB of 1,150-byte messages. Even loopback loses a few (PLATFORM.md), so most, not all.
+  // Unreliable: 1 MB of 1,150-byte messages. Even loopback loses a few (kernel receive buffers overflow), so most, not all.
   const sent = Math.ceil(1_000_000 / 1150);
   await pair.sender.page.evaluate(() => window.rawChannel.sendUnreliable(1_000_000, 1150));
   const unreliable = await waitUntil(

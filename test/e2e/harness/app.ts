@@ -2,7 +2,7 @@
  * The real Pixeldrop: the signaling server (which also serves the built web app) on an ephemeral
  * port in this process, and two Chromium pages that meet the way people do — one creates a room
  * on the landing page, the other opens the link it shows. Helpers drive the app only through
- * what a person sees and the `data-testid`s of issue 5.
+ * what a person sees and the pages' `data-testid`s.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -203,7 +203,7 @@ const STAT_IDS = {
   elapsed: 'stat-elapsed',
 } as const satisfies Record<keyof Stats, string>;
 
-/** The statistics as shown; each testid's text is a number (issue 5). */
+/** The statistics as shown; each testid's text is a number. */
 export async function readStats(page: Page): Promise<Stats> {
   const entries = await Promise.all(
     Object.entries(STAT_IDS).map(async ([key, testId]) => {

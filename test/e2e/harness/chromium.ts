@@ -7,7 +7,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 
 export const CHROMIUM_EXECUTABLE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** ../shared/PLATFORM.md: the last flag stops mDNS `.local` host candidates and their multicast. */
+/** The last flag stops mDNS `.local` host candidates and their multicast. */
 export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
@@ -46,7 +46,7 @@ export interface PeerPage {
 
 /**
  * One page in its own browser context: two of them behave like two people's browsers (separate
- * storage, separate renderer processes) while sharing one Chromium, as PLATFORM.md measured.
+ * storage, separate renderer processes) while sharing one Chromium.
  */
 export async function openPeerPage(browser: Browser, name: string): Promise<PeerPage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

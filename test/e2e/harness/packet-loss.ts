@@ -1,6 +1,6 @@
 /**
  * Real packet loss with nftables, on the input hook (on output the sender's sendmsg fails with
- * EPERM and the loss is hidden; ../shared/PLATFORM.md). Only ever inside the private network
+ * EPERM and the loss is hidden). Only ever inside the private network
  * namespace scripts/run-e2e.mjs creates: the rule must never touch the host's own firewall.
  */
 import { spawnSync } from 'node:child_process';

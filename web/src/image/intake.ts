@@ -4,12 +4,15 @@
  */
 import { BmpError, BmpErrorCode, readBmp } from '../../../shared/bmp/index.ts';
 import { fromRgba } from '../../../shared/pixels/from-rgba.ts';
+import { MAX_IMAGE_PIXELS } from '../../../shared/pixels/max-image-pixels.ts';
 import type { NativeImage } from '../../../shared/pixels/pixel-format.ts';
 import { crc32InTurns } from '../../../shared/transfer/index.ts';
 import { bmpFacts, type BmpFacts } from './bmp-facts.ts';
 
-/** Same ceiling as the BMP reader's default and the receiver's manifest limit. */
-export const MAX_PIXELS = 32 * 1024 * 1024;
+/**
+ * Files over this are refused before they are read. A BMP at the pixel ceiling and 64 bits per
+ * pixel is 256 MiB, so every image within the ceiling fits.
+ */
 const MAX_FILE_BYTES = 512 * 1024 * 1024;
 
 export interface PickedImage {
@@ -67,7 +70,7 @@ function crc32OfPixels(pixels: Uint8Array): Promise<number> {
 
 function readBmpFile(name: string, bytes: Uint8Array): Omit<PickedImage, 'pixelsCrc32'> {
   try {
-    const file = readBmp(bytes, { maxPixels: MAX_PIXELS });
+    const file = readBmp(bytes, { maxPixels: MAX_IMAGE_PIXELS });
     return { name, image: file.image, bmp: bmpFacts(file, bytes.byteLength), sourceType: 'image/bmp', fileBytes: bytes.byteLength };
   } catch (err) {
     if (!(err instanceof BmpError)) throw err;
@@ -90,9 +93,9 @@ async function decodeInBrowser(file: File): Promise<Omit<PickedImage, 'pixelsCrc
     throw new IntakeError('NOT_AN_IMAGE', `“${file.name}” is not an image this browser can open.`, { cause: err });
   }
   const { width, height } = bitmap;
-  if (width * height > MAX_PIXELS) {
+  if (width * height > MAX_IMAGE_PIXELS) {
     bitmap.close();
-    throw new IntakeError('TOO_LARGE', `“${file.name}” has ${width}×${height} pixels; the limit is 32 megapixels.`);
+    throw new IntakeError('TOO_LARGE', `“${file.name}” has ${width}×${height} pixels; the limit is ${MAX_IMAGE_PIXELS.toLocaleString('en')} pixels.`);
   }
   const canvas = new OffscreenCanvas(width, height);
   const context = canvas.getContext('2d', { willReadFrequently: true });

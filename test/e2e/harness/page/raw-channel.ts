@@ -5,7 +5,7 @@
  * and the alternatives a user would otherwise pick.
  */
 
-/** Same backpressure marks as PLATFORM.md recommends and the app uses: send while under HIGH, resume at LOW. */
+/** Same backpressure marks as the app uses: send while under HIGH, resume at LOW. */
 const HIGH_WATER = 1024 * 1024;
 const LOW_WATER = 256 * 1024;
 const GATHERING_TIMEOUT_MS = 10_000;
