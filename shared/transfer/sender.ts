@@ -43,10 +43,10 @@ export const DEFAULT_LOW_WATER_MARK = 256 * 1024;
  * counts what SCTP has not sent yet. On a fresh connection SCTP is in slow start, with nothing
  * yet to limit its congestion window, and sends as fast as the page gives it packets; in
  * Chromium the sending renderer then runs into its cap of 640 KiB in flight to the network
- * service, and every send beyond it fails: about 5 % of the first image was lost so, and the
- * channel stalled for seconds (docs/benchmarks.md, "The first transfer after connecting").
- * With this window the same transfer lost nothing; on an established link it costs some
- * throughput, since it is then the only slack (docs/benchmarks.md, "Reading it"). Counted in
+ * service, and every send beyond it fails, which loses about 5 % of a first full-HD image and
+ * stalls the channel for seconds. With this window that first transfer loses nothing; on an
+ * established link it costs some throughput, since it is then the only slack (bench:e2e's
+ * "first after connecting" case and docs/benchmarks.md, "Conclusions that hold"). Counted in
  * packets, the window is never smaller than twice the receiver's report interval.
  */
 export const DEFAULT_WINDOW_BYTES = 512 * 1024;

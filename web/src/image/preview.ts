@@ -1,8 +1,8 @@
 /**
  * Draws a NativeImage on a canvas no larger than the preview is shown (CSS: at most 16 × 12 rem),
- * at twice that for sharp high-density screens. A canvas the image's own size cost the page up to
- * 136 ms per commit for a 4000×3000 image, in the first frames after it was chosen — often the
- * first frames of its transfer.
+ * at twice that for sharp high-density screens. A canvas the image's own size costs the page over
+ * 100 ms per commit for a 4000×3000 image in its first frames, which are often the first frames of
+ * its transfer (`TRACE_PARTS=health npx tsx tools/diagnostics/transfer-trace.ts` lists such tasks).
  */
 import type { NativeImage } from '../../../shared/pixels/pixel-format.ts';
 import { toRgba } from '../../../shared/pixels/to-rgba.ts';
