@@ -61,8 +61,8 @@ vi.mock('../../web/src/net/peer-link.ts', () => ({
 const { RoomSession } = await import('../../web/src/lib/room-session.svelte.ts');
 const { SignalingRequestError } = await import('../../web/src/net/signaling-client.ts');
 
-const JOINED_ALONE: JoinResult = { selfId: 'me', peers: [], iceServers: [] };
-const JOINED_WITH_BOB: JoinResult = { selfId: 'me', peers: ['bob'], iceServers: [] };
+const JOINED_ALONE: JoinResult = { selfId: 'me', peers: [], iceServers: [], iceTransportPolicy: 'all' };
+const JOINED_WITH_BOB: JoinResult = { selfId: 'me', peers: ['bob'], iceServers: [], iceTransportPolicy: 'all' };
 const OFFER: SignalData = { type: 'offer', sdp: 'v=0' };
 
 function listener() {
