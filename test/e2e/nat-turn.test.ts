@@ -45,6 +45,8 @@ declare global {
 
 /** How long a pair without TURN gets to prove it cannot connect: two pages in one network connect in about 1 s. */
 const NO_PATH_BOUND_MS = 10_000;
+/** Chromium gives up on ICE about 15 s after the checks start when no check is answered. */
+const ICE_FAILURE_TIMEOUT_MS = 30_000;
 const ICE_RECORD = pageScript(new URL('./harness/page/ice-record.ts', import.meta.url), 'iceRecord');
 /** `candidate:<foundation> <component> <protocol> <priority> <address> <port> typ <type>` in SDP and trickled candidates. */
 const CANDIDATE = /candidate:\S+ \d+ \w+ \d+ (\S+) (\d+) typ (\w+)/g;
@@ -162,6 +164,17 @@ describe.skipIf(skip)('two homes behind NAT, and a real TURN relay', () => {
     console.log(`no TURN: router a dropped ${dropped.a}, router b ${dropped.b} packets from the internet`);
     expect(dropped.a).toBeGreaterThan(0);
     expect(dropped.b).toBeGreaterThan(0);
+
+    // Then ICE gives up, never having connected, and the page says the connection failed.
+    const started = Date.now();
+    await waitUntil(() => iceReport(sender), (report) => report.failedConnections > 0, {
+      timeoutMs: ICE_FAILURE_TIMEOUT_MS,
+      what: 'ICE to give up',
+    });
+    console.log(`no TURN: ICE failed ${Math.round((Date.now() - started + NO_PATH_BOUND_MS) / 1000)} s after the pages met`);
+    await sender.page.getByTestId('room-error').waitFor({ timeout: 5_000 });
+    await saveScreenshot(sender.page, task.name, 'sender-ice-failed');
+    for (const peer of [sender, receiver]) expect(await textOf(peer.page, 'peer-status')).not.toBe('connected');
   });
 
   it('with TURN the homes connect through the relay, the panel says so, and a 512×512 photo arrives exact', async ({ task }) => {

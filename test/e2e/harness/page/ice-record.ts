@@ -26,6 +26,8 @@ export interface PairInfo {
 export interface IceReport {
   /** Connections the page has made so far (the report is about the latest). */
   connections: number;
+  /** How many of them ICE gave up on (`iceConnectionState` or `connectionState` reached `failed`). */
+  failedConnections: number;
   iceTransportPolicy: string;
   iceServerUrls: string[];
   iceConnectionState: string;
@@ -37,12 +39,23 @@ export interface IceReport {
 }
 
 const connections: RTCPeerConnection[] = [];
+let failedConnections = 0;
 const Native = window.RTCPeerConnection;
 
 class RecordedPeerConnection extends Native {
   constructor(configuration?: RTCConfiguration) {
     super(configuration);
     connections.push(this);
+    // simple-peer closes the connection on whichever of the two says `failed` first, so by the
+    // time the other event fires its state reads `closed`.
+    let failed = false;
+    const onStateChange = () => {
+      if (failed || (this.iceConnectionState !== 'failed' && this.connectionState !== 'failed')) return;
+      failed = true;
+      failedConnections++;
+    };
+    this.addEventListener('iceconnectionstatechange', onStateChange);
+    this.addEventListener('connectionstatechange', onStateChange);
   }
 }
 window.RTCPeerConnection = RecordedPeerConnection;
@@ -75,6 +88,7 @@ export async function iceReport(): Promise<IceReport> {
   const configuration = pc.getConfiguration();
   return {
     connections: connections.length,
+    failedConnections,
     iceTransportPolicy: configuration.iceTransportPolicy ?? 'all',
     iceServerUrls: (configuration.iceServers ?? []).flatMap((server) => server.urls),
     iceConnectionState: pc.iceConnectionState,
