@@ -16,6 +16,19 @@ export interface IceServer {
   credential?: string;
 }
 
+/**
+ * Which candidates a peer may use: `all` (host, server-reflexive and relay), or `relay` only, so
+ * that the other side learns the TURN server's address and never this peer's own. The standard
+ * `RTCIceTransportPolicy` values, handed to `RTCPeerConnection` as they are.
+ */
+export type IceTransportPolicy = 'all' | 'relay';
+
+/** What `RTCPeerConnection` needs from the server to reach the other peer. */
+export interface PeerIceConfig {
+  iceServers: IceServer[];
+  iceTransportPolicy: IceTransportPolicy;
+}
+
 /** What simple-peer emits on its `signal` event and accepts in `peer.signal()`. */
 export type SignalData =
   | { type: 'offer' | 'answer'; sdp: string }
@@ -48,11 +61,10 @@ export interface SignalingError {
 
 export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: SignalingError };
 
-export interface JoinResult {
+export interface JoinResult extends PeerIceConfig {
   selfId: PeerId;
   /** Peers already in the room (0 or 1). The newcomer initiates the WebRTC connection. */
   peers: PeerId[];
-  iceServers: IceServer[];
 }
 
 export interface ClientToServerEvents {

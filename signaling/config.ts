@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { IceServer } from '../shared/events.ts';
-import { DEFAULT_TURN_TTL_SECONDS, type IceConfig } from './ice-config.ts';
+import { DEFAULT_TURN_TTL_SECONDS, hasTurnServer, type IceConfig } from './ice-config.ts';
 import { DEFAULT_LIMITS, type SignalingLimits } from './limits.ts';
 import { MIN_ROOM_SECRET_BYTES } from './room-id.ts';
 
@@ -62,6 +62,7 @@ const envSchema = z
     TURN_URLS: optionalText,
     TURN_SECRET: optionalText,
     TURN_TTL_SECONDS: count(DEFAULT_TURN_TTL_SECONDS),
+    ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
     MAX_CONNECTIONS: count(DEFAULT_LIMITS.maxConnections),
     MAX_CONNECTIONS_PER_ADDRESS: count(DEFAULT_LIMITS.maxConnectionsPerAddress),
     MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE: count(DEFAULT_LIMITS.connectionRatePerAddress.points),
@@ -74,6 +75,10 @@ const envSchema = z
   .refine((env) => !env.TURN_URLS === !env.TURN_SECRET, {
     message: 'TURN_URLS and TURN_SECRET must be set together',
     path: ['TURN_SECRET'],
+  })
+  .refine((env) => env.ICE_TRANSPORT_POLICY === 'all' || Boolean(env.TURN_URLS) || hasTurnServer({ staticServers: env.ICE_SERVERS }), {
+    message: 'relay needs a TURN server (TURN_URLS + TURN_SECRET, or a turn: entry in ICE_SERVERS)',
+    path: ['ICE_TRANSPORT_POLICY'],
   });
 
 export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
@@ -95,6 +100,7 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
       ...(e.TURN_URLS && e.TURN_SECRET
         ? { turn: { urls: e.TURN_URLS.split(',').map((url) => url.trim()).filter(Boolean), secret: e.TURN_SECRET, ttlSeconds: e.TURN_TTL_SECONDS } }
         : {}),
+      transportPolicy: e.ICE_TRANSPORT_POLICY,
     },
     limits: {
       ...DEFAULT_LIMITS,

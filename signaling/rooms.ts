@@ -9,7 +9,7 @@
  */
 import type { JoinResult, PeerId, RoomId, SignalData } from '../shared/events.ts';
 import { SignalingFailure } from './errors.ts';
-import { iceServersFor, type IceConfig } from './ice-config.ts';
+import { peerIceConfigFor, type IceConfig } from './ice-config.ts';
 import type { Logger } from './logger.ts';
 import type { SignalingMetrics } from './metrics.ts';
 import type { RoomIdIssuer } from './room-id.ts';
@@ -79,7 +79,7 @@ export function createRoomService(deps: RoomServiceDeps): RoomService {
     if (socket.disconnected) throw new SignalingFailure('NOT_IN_ROOM', 'the connection has closed');
     if (socket.data.roomId === roomId) {
       const peers = (await seats.members(roomId)).filter((id) => id !== socket.id);
-      return { selfId: socket.id, peers, iceServers: iceServersFor(ice, socket.id) };
+      return { selfId: socket.id, peers, ...peerIceConfigFor(ice, socket.id) };
     }
     await releaseSeat(socket);
     if (!adapter().rooms.has(roomId) && localRoomCount() >= maxRooms) {
@@ -94,7 +94,7 @@ export function createRoomService(deps: RoomServiceDeps): RoomService {
       if (claim.seatedBefore.length > 0) io.to(claim.seatedBefore).emit('peer:joined', { peerId: socket.id });
       metrics.joins.inc();
       logger.debug({ event: 'room:join', peerId: socket.id, roomId, peers: claim.seatedBefore.length }, 'peer joined room');
-      return { selfId: socket.id, peers: claim.seatedBefore, iceServers: iceServersFor(ice, socket.id) };
+      return { selfId: socket.id, peers: claim.seatedBefore, ...peerIceConfigFor(ice, socket.id) };
     } catch (error) {
       if (socket.data.roomId !== roomId) socket.leave(roomId);
       throw error;

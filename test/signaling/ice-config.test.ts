@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readConfig } from '../../signaling/config.ts';
-import { iceServersFor, type IceConfig } from '../../signaling/ice-config.ts';
+import { iceServersFor, peerIceConfigFor, type IceConfig } from '../../signaling/ice-config.ts';
 import { Harness, EVENT_TIMEOUT_MS } from './harness.ts';
 
 const harness = new Harness();
@@ -46,7 +46,7 @@ describe('ICE configuration', () => {
   });
 
   it('contacts no public STUN server by default', () => {
-    expect(readConfig({}).ice).toEqual({ staticServers: [] });
+    expect(readConfig({}).ice).toEqual({ staticServers: [], transportPolicy: 'all' });
   });
 
   it('reads ICE_SERVERS and TURN_* from the environment, and refuses half a TURN setup', () => {
@@ -59,9 +59,51 @@ describe('ICE configuration', () => {
     expect(config.ice).toEqual({
       staticServers: [{ urls: 'stun:stun.example.net' }, { urls: ['turn:a'], username: 'u', credential: 'c' }],
       turn: { urls: ['turn:t.example.net:3478', 'turns:t.example.net:5349'], secret: 's3cret', ttlSeconds: 900 },
+      transportPolicy: 'all',
     });
     expect(() => readConfig({ TURN_URLS: 'turn:t.example.net' })).toThrow(/TURN_URLS and TURN_SECRET/);
     expect(() => readConfig({ ICE_SERVERS: '[{"url":"stun:x"}]' })).toThrow(/ICE_SERVERS/);
     expect(() => readConfig({ ICE_SERVERS: 'stun:x' })).toThrow(/not valid JSON/);
+  });
+
+  it('reads ICE_TRANSPORT_POLICY: all by default, relay only with a TURN server to relay through', () => {
+    const turn = { TURN_URLS: 'turn:t.example.net:3478', TURN_SECRET: 's3cret' };
+    expect(readConfig(turn).ice.transportPolicy).toBe('all');
+    expect(readConfig({ ...turn, ICE_TRANSPORT_POLICY: 'all' }).ice.transportPolicy).toBe('all');
+    expect(readConfig({ ...turn, ICE_TRANSPORT_POLICY: 'relay' }).ice.transportPolicy).toBe('relay');
+    const staticTurn = { ICE_SERVERS: '[{"urls":["stun:s.example.net","turn:t.example.net"],"username":"u","credential":"c"}]' };
+    expect(readConfig({ ...staticTurn, ICE_TRANSPORT_POLICY: 'relay' }).ice.transportPolicy).toBe('relay');
+
+    expect(() => readConfig({ ...turn, ICE_TRANSPORT_POLICY: 'RELAY' })).toThrow(/ICE_TRANSPORT_POLICY/);
+    expect(() => readConfig({ ...turn, ICE_TRANSPORT_POLICY: 'none' })).toThrow(/ICE_TRANSPORT_POLICY/);
+    expect(() => readConfig({ ICE_TRANSPORT_POLICY: 'relay' })).toThrow(/ICE_TRANSPORT_POLICY: relay needs a TURN server/);
+    expect(() => readConfig({ ICE_SERVERS: '[{"urls":"stun:s.example.net"}]', ICE_TRANSPORT_POLICY: 'relay' })).toThrow(
+      /ICE_TRANSPORT_POLICY: relay needs a TURN server/,
+    );
+  });
+
+  it('hands both peers of a room the relay-only policy with their TURN credentials', async () => {
+    const { url } = await harness.startServer({ ice: { ...ICE, transportPolicy: 'relay' } });
+    const first = await harness.connectedClient(url);
+    const second = await harness.connectedClient(url);
+    const created = await first.timeout(EVENT_TIMEOUT_MS).emitWithAck('room:create', {});
+    if (!created.ok) throw new Error('room:create failed');
+    for (const client of [first, second]) {
+      const joined = await client.timeout(EVENT_TIMEOUT_MS).emitWithAck('room:join', { roomId: created.roomId });
+      if (!joined.ok) throw new Error('join failed');
+      expect(joined.iceTransportPolicy).toBe('relay');
+      expect(joined.iceServers[1]?.username).toMatch(new RegExp(`^\\d+:${joined.selfId}$`));
+    }
+  });
+
+  it('hands out the policy "all" unless told otherwise', async () => {
+    expect(peerIceConfigFor({ staticServers: [] }, 'peer-1')).toEqual({ iceServers: [], iceTransportPolicy: 'all' });
+    const { url } = await harness.startServer({ ice: ICE });
+    const client = await harness.connectedClient(url);
+    const created = await client.timeout(EVENT_TIMEOUT_MS).emitWithAck('room:create', {});
+    if (!created.ok) throw new Error('room:create failed');
+    const joined = await client.timeout(EVENT_TIMEOUT_MS).emitWithAck('room:join', { roomId: created.roomId });
+    if (!joined.ok) throw new Error('join failed');
+    expect(joined.iceTransportPolicy).toBe('all');
   });
 });

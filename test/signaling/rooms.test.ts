@@ -52,11 +52,11 @@ describe('rooms', () => {
     const roomId = await createRoom(first);
 
     const firstJoin = await join(first, roomId);
-    expect(firstJoin).toEqual({ ok: true, selfId: first.id, peers: [], iceServers: [] });
+    expect(firstJoin).toEqual({ ok: true, selfId: first.id, peers: [], iceServers: [], iceTransportPolicy: 'all' });
 
     const joined = nextEvent(first, 'peer:joined');
     const secondJoin = await join(second, roomId);
-    expect(secondJoin).toEqual({ ok: true, selfId: second.id, peers: [first.id], iceServers: [] });
+    expect(secondJoin).toEqual({ ok: true, selfId: second.id, peers: [first.id], iceServers: [], iceTransportPolicy: 'all' });
     expect(await joined).toEqual({ peerId: second.id });
   });
 

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { decode as decodePng } from 'fast-png';
 import type { Browser, Page } from 'playwright-core';
 import { createSignalingServer } from '../../../signaling/app.ts';
+import type { IceConfig } from '../../../signaling/ice-config.ts';
 import { createLogger } from '../../../signaling/logger.ts';
 import { E2E_WEB_DIST } from './build.ts';
 import { openPeerPage, type PeerPage } from './chromium.ts';
@@ -34,17 +35,25 @@ export interface AppServer {
   close(): Promise<void>;
 }
 
+export interface AppServerOptions {
+  /** Address to listen on; default 127.0.0.1. */
+  host?: string;
+  /** ICE servers and policy handed to peers; default none, as `npm start` without ICE_SERVERS or TURN. */
+  ice?: IceConfig;
+}
+
 /**
  * The real server, as `npm start` runs it, minus the environment: port 0, logs only at warn,
  * serving the app built into `staticDir` (by default the tests' build).
  */
-export async function startAppServer(staticDir = E2E_WEB_DIST): Promise<AppServer> {
+export async function startAppServer(staticDir = E2E_WEB_DIST, options: AppServerOptions = {}): Promise<AppServer> {
+  const host = options.host ?? '127.0.0.1';
   const http = createServer();
-  const io = createSignalingServer(http, { staticDir, logger: createLogger('warn') });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const io = createSignalingServer(http, { staticDir, logger: createLogger('warn'), ...(options.ice ? { ice: options.ice } : {}) });
+  await new Promise<void>((resolve) => http.listen(0, host, resolve));
   const { port } = http.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     close: async () => {
       // Keep-alive connections from the pages would hold the http server open; io.close() closes it.
       http.closeAllConnections();
@@ -62,14 +71,24 @@ export interface AppPair {
   close(): Promise<void>;
 }
 
+export interface OpenRoomOptions {
+  /** The receiver's browser, when it is not the sender's (e.g. another network namespace). */
+  receiverBrowser?: Browser;
+  /** Runs on each new page before it loads the app (init scripts, listeners). */
+  prepare?: (peer: PeerPage) => Promise<void>;
+  /** false: return once both pages know of each other (`connecting` or `connected`). Default true. */
+  waitForConnection?: boolean;
+}
+
 /** Landing page → "Create a room" → `/r/<id>`; the second page opens the link shown there; both reach `connected`. */
-export async function openRoom(browser: Browser, server: AppServer): Promise<AppPair> {
+export async function openRoom(browser: Browser, server: AppServer, options: OpenRoomOptions = {}): Promise<AppPair> {
   const sender = await openPeerPage(browser, 'sender');
   const pages: PeerPage[] = [sender];
   const close = async () => {
     for (const peer of pages) await peer.context.close();
   };
   try {
+    await options.prepare?.(sender);
     await sender.page.goto(server.url);
     await sender.page.getByRole('button', { name: 'Create a room' }).click();
     await sender.page.waitForURL(/\/r\/[^/]+$/, { timeout: 10_000 });
@@ -77,9 +96,19 @@ export async function openRoom(browser: Browser, server: AppServer): Promise<App
     if (!roomUrl.startsWith(server.url)) throw new Error(`room link ${JSON.stringify(roomUrl)} does not point at ${server.url}`);
     if (roomUrl !== sender.page.url()) throw new Error(`room link ${roomUrl} differs from the room page's own URL ${sender.page.url()}`);
 
-    const receiver = await openPeerPage(browser, 'receiver');
+    const receiver = await openPeerPage(options.receiverBrowser ?? browser, 'receiver');
     pages.push(receiver);
+    await options.prepare?.(receiver);
     await receiver.page.goto(roomUrl);
+    if (options.waitForConnection === false) {
+      for (const peer of pages) {
+        await waitUntil(() => textOf(peer.page, 'peer-status'), (text) => /connect(ing|ed)/i.test(text), {
+          timeoutMs: CONNECT_TIMEOUT_MS,
+          what: 'peer-status "connecting" or "connected"',
+        });
+      }
+      return { sender, receiver, roomUrl, close };
+    }
     for (const peer of pages) {
       await waitForPeerStatus(peer.page, 'connected', CONNECT_TIMEOUT_MS);
       await peer.page.addScriptTag({ content: TRANSFER_WATCH });

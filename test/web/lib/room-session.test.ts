@@ -9,7 +9,7 @@ import type { SignalingHandlers } from '../../../web/src/net/signaling-client.ts
 
 const fakes = vi.hoisted(() => ({
   signaling: [] as Array<{ handlers: SignalingHandlers; joins: Array<(result: JoinResult | Error) => void>; signals: unknown[] }>,
-  links: [] as Array<{ initiator: boolean; handlers: PeerLinkHandlers; open: boolean; stalled: boolean; closed: boolean; signals: unknown[] }>,
+  links: [] as Array<{ initiator: boolean; ice: unknown; handlers: PeerLinkHandlers; open: boolean; stalled: boolean; closed: boolean; signals: unknown[] }>,
 }));
 
 vi.mock('../../../web/src/net/signaling-client.ts', async (importOriginal) => {
@@ -39,8 +39,8 @@ vi.mock('../../../web/src/net/peer-link.ts', () => ({
   PeerLink: class {
     readonly record;
     connection = null;
-    constructor(initiator: boolean, _ice: unknown, handlers: PeerLinkHandlers) {
-      this.record = { initiator, handlers, open: false, stalled: false, closed: false, signals: [] as unknown[] };
+    constructor(initiator: boolean, ice: unknown, handlers: PeerLinkHandlers) {
+      this.record = { initiator, ice, handlers, open: false, stalled: false, closed: false, signals: [] as unknown[] };
       fakes.links.push(this.record);
     }
     get open() {
@@ -61,8 +61,8 @@ vi.mock('../../../web/src/net/peer-link.ts', () => ({
 const { RoomSession } = await import('../../../web/src/lib/room-session.svelte.ts');
 const { SignalingRequestError } = await import('../../../web/src/net/signaling-client.ts');
 
-const JOINED_ALONE: JoinResult = { selfId: 'me', peers: [], iceServers: [] };
-const JOINED_WITH_BOB: JoinResult = { selfId: 'me', peers: ['bob'], iceServers: [] };
+const JOINED_ALONE: JoinResult = { selfId: 'me', peers: [], iceServers: [], iceTransportPolicy: 'all' };
+const JOINED_WITH_BOB: JoinResult = { selfId: 'me', peers: ['bob'], iceServers: [], iceTransportPolicy: 'all' };
 const OFFER: SignalData = { type: 'offer', sdp: 'v=0' };
 
 function listener() {
@@ -116,6 +116,13 @@ describe('RoomSession', () => {
     openLink(0);
     expect(session.status).toBe('connected');
     expect(events.onLinkOpen).toHaveBeenCalledTimes(1);
+    session.dispose();
+  });
+
+  it('builds the link with the ICE servers and transport policy the server handed out', async () => {
+    const iceServers = [{ urls: 'turn:turn.example.net:3478', username: '1:me', credential: 'c' }];
+    const { session } = await joinedSession({ ...JOINED_WITH_BOB, iceServers, iceTransportPolicy: 'relay' });
+    expect(fakes.links[0]!.ice).toEqual({ iceServers, iceTransportPolicy: 'relay' });
     session.dispose();
   });
 

@@ -6,7 +6,7 @@
  * link, the side that initiated it tries again. A signaling hiccup alone leaves an open link
  * alone: the socket reconnects, joins again, and the data channels never noticed.
  */
-import type { IceServer, PeerId, SignalData } from '../../../shared/events.ts';
+import type { PeerIceConfig, PeerId, SignalData } from '../../../shared/events.ts';
 import { PeerLink } from '../net/peer-link.ts';
 import { SignalingClient, SignalingRequestError, type SignalingFailure } from '../net/signaling-client.ts';
 import { LinkInfo } from './link-info.svelte.ts';
@@ -40,7 +40,7 @@ export class RoomSession {
   readonly #roomId: string;
   readonly #listener: LinkListener;
   readonly #signaling: SignalingClient;
-  #iceServers: IceServer[] = [];
+  #ice: PeerIceConfig = { iceServers: [], iceTransportPolicy: 'all' };
   #link: PeerLink | null = null;
   #remoteId: PeerId | null = null;
   #initiator = false;
@@ -82,7 +82,7 @@ export class RoomSession {
       this.#joinedOnce = true;
       this.#rejoinAttempts = 0;
       this.failure = null;
-      this.#iceServers = joined.iceServers;
+      this.#ice = { iceServers: joined.iceServers, iceTransportPolicy: joined.iceTransportPolicy };
       const other = joined.peers[0];
       if (this.#link?.open) {
         if (other) this.#remoteId = other;
@@ -112,7 +112,7 @@ export class RoomSession {
     this.#remoteId = remoteId;
     this.#initiator = initiator;
     this.#setStatus('connecting');
-    const link: PeerLink = new PeerLink(initiator, this.#iceServers, {
+    const link: PeerLink = new PeerLink(initiator, this.#ice, {
       onSignal: (data) => this.#sendSignal(remoteId, data),
       onOpen: () => this.#onLinkOpen(link),
       onPacket: (bytes) => this.#listener.onPacket(bytes),

@@ -7,7 +7,7 @@
  *   one is pre-negotiated (`negotiated: true`, same id on both sides) and fires no such event.
  */
 import SimplePeer from 'simple-peer/simplepeer.min.js';
-import type { IceServer, SignalData } from '../../../shared/events.ts';
+import type { PeerIceConfig, SignalData } from '../../../shared/events.ts';
 import type { ControlChannel, PacketChannel } from '../../../shared/transfer/channel.ts';
 
 const PACKET_CHANNEL: RTCDataChannelInit = { ordered: false, maxRetransmits: 0 };
@@ -53,7 +53,8 @@ export class PeerLink {
   #earlyControl: Uint8Array[] = [];
   #earlyPackets: Uint8Array[] = [];
 
-  constructor(initiator: boolean, iceServers: IceServer[], handlers: PeerLinkHandlers) {
+  /** `ice.iceTransportPolicy` `relay` keeps this side's addresses from the other side (TURN only). */
+  constructor(initiator: boolean, ice: PeerIceConfig, handlers: PeerLinkHandlers) {
     this.#handlers = handlers;
     const link = this;
     this.packets = {
@@ -63,7 +64,7 @@ export class PeerLink {
       },
       onceBufferedAmountLow: (threshold, callback) => link.#onceBufferedAmountLow(threshold, callback),
     };
-    this.#peer = new SimplePeer({ initiator, channelConfig: PACKET_CHANNEL, config: { iceServers }, trickle: true });
+    this.#peer = new SimplePeer({ initiator, channelConfig: PACKET_CHANNEL, config: { iceServers: ice.iceServers, iceTransportPolicy: ice.iceTransportPolicy }, trickle: true });
     this.#internals = this.#peer as unknown as SimplePeerInternals;
     const pc = this.#internals._pc;
     if (!pc) throw new Error('simple-peer created no RTCPeerConnection');
