@@ -91,7 +91,8 @@ export function createSignalingServer(httpServer: HttpServer, options: Signaling
   const io: SignalingIo = new Server(httpServer, {
     maxHttpBufferSize: limits.maxMessageBytes,
     serveClient: false,
-    // Runs on every handshake, polling or WebSocket; a refused one gets HTTP 403 or 400.
+    // Runs on every handshake (a request without a session id), polling or WebSocket; a refused
+    // one gets HTTP 403 or 400. Later requests of a session need its id, which a foreign page cannot read.
     allowRequest: (req, callback) => {
       if (originAllowed(req)) return callback(null, true);
       logger.info({ event: 'handshake-refused', origin: req.headers.origin?.slice(0, 200) }, 'refusing a handshake from a foreign origin');
