@@ -67,9 +67,15 @@ describe('main.ts', () => {
     await expect(startMain({ PORT: '0', TURN_URLS: 'turn:turn.example.net' })).rejects.toThrow(/exited with 1.*TURN_SECRET/);
   });
 
-  it('refuses to start with a blank PORT or HOST rather than picking any port or every interface', async () => {
+  it('refuses to start with a blank PORT rather than listening on any free port', async () => {
     await expect(startMain({ PORT: '' })).rejects.toThrow(/exited with 1.*invalid configuration: PORT/);
-    await expect(startMain({ PORT: '0', HOST: '' })).rejects.toThrow(/exited with 1.*invalid configuration: HOST/);
+  });
+
+  it('refuses to start with a blank HOST rather than listening on every interface', async () => {
+    await expect(startMain({ PORT: '0', HOST: ' ' })).rejects.toThrow(/exited with 1.*invalid configuration: HOST/);
+  });
+
+  it('refuses to start with an ALLOWED_ORIGINS entry that is not an origin', async () => {
     await expect(startMain({ PORT: '0', HOST: '127.0.0.1', ALLOWED_ORIGINS: 'app.example.net' })).rejects.toThrow(
       /exited with 1.*invalid configuration: ALLOWED_ORIGINS/,
     );
