@@ -62,6 +62,8 @@ const SIGNAL_PHASE_DEADLINE_MS = 60_000;
 const SDP_PADDING = 'a=x-pad:'.padEnd(560, 'p');
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+/** The server's /metrics answers only with its token. */
+const METRICS_TOKEN = 'signaling-bench-metrics-token';
 
 function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
@@ -83,7 +85,9 @@ function startServer(redisUrl: string | undefined): Promise<{ child: ChildProces
       MAX_CONNECTIONS_PER_ADDRESS: '100000',
       MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE: '100000',
       MAX_EVENTS_PER_ADDRESS_PER_10S: '10000000',
+      MAX_ROOMS_PER_ADDRESS: '100000',
       ROOM_SECRET: 'signaling-bench-room-secret-0123456789',
+      METRICS_TOKEN,
       ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     },
   });
@@ -102,7 +106,7 @@ function startServer(redisUrl: string | undefined): Promise<{ child: ChildProces
 }
 
 async function serverStats(url: string): Promise<{ rssMb: number; heapMb: number; cpuSeconds: number }> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   const value = (name: string) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1]);
   return {
     rssMb: value('process_resident_memory_bytes') / 1e6,

@@ -51,6 +51,8 @@ export type SignalingErrorCode =
   | 'NOT_IN_ROOM'
   /** The server is at its room or connection cap. */
   | 'SERVER_FULL'
+  /** The peer waited alone in its room for too long; the server closed the room and the connection. */
+  | 'ROOM_IDLE'
   /** The server failed to complete the request (for instance its Redis store is unreachable); retrying may work. */
   | 'INTERNAL';
 
@@ -78,4 +80,6 @@ export interface ServerToClientEvents {
   signal: (payload: { from: PeerId; data: SignalData }) => void;
   'peer:joined': (payload: { peerId: PeerId }) => void;
   'peer:left': (payload: { peerId: PeerId }) => void;
+  /** The server closed your room (just before it closes the connection). */
+  'room:closed': (payload: { error: SignalingError }) => void;
 }

@@ -8,15 +8,18 @@ import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import type { ClientToServerEvents, SignalingErrorCode } from '../shared/events.ts';
+import { addressKey } from './address-key.ts';
 import { clientAddress } from './client-address.ts';
+import { createConnectionSlots } from './connection-slots.ts';
 import { SignalingFailure } from './errors.ts';
 import { createHttpRoutes, type Health } from './http-routes.ts';
 import type { IceConfig } from './ice-config.ts';
 import { DEFAULT_LIMITS, type SignalingLimits } from './limits.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { countRejection, createMetrics } from './metrics.ts';
+import { createOriginCheck } from './origin-check.ts';
 import { createRateLimits } from './rate-limit.ts';
-import { createRedisRoomSeats, type RedisCommandSender } from './redis-room-seats.ts';
+import { createRedisRoomSeats, DEFAULT_SEAT_LEASE_SECONDS, type RedisCommandSender } from './redis-room-seats.ts';
 import { createRoomIdIssuer } from './room-id.ts';
 import { createMemoryRoomSeats } from './room-seats.ts';
 import { createRoomService } from './rooms.ts';
@@ -41,6 +44,15 @@ export interface SignalingServerOptions {
   staticDir?: string;
   /** Take the client address from X-Forwarded-For (set when behind one reverse proxy). Default false. */
   trustProxy?: boolean;
+  /**
+   * Origins (`https://app.example.net`) whose pages may connect besides the server's own (the
+   * origin whose host is the request's Host header). Default: none.
+   */
+  allowedOrigins?: readonly string[];
+  /** Bearer token that `GET /metrics` requires. Default: none, and `/metrics` answers 404. */
+  metricsToken?: string;
+  /** With Redis: how long a seat outlives its last renewal (renewed every third of it). Default 45 s. */
+  seatLeaseSeconds?: number;
 }
 
 type Payload<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
@@ -70,24 +82,38 @@ export function createSignalingServer(httpServer: HttpServer, options: Signaling
   };
   // HTTP routes go on before socket.io attaches: engine.io wraps the listeners already present
   // so they never see its own `/socket.io/` requests.
-  httpServer.on('request', createHttpRoutes({ metrics: metrics.registry, staticDir: options.staticDir, health }));
+  httpServer.on(
+    'request',
+    createHttpRoutes({ metrics: metrics.registry, metricsToken: options.metricsToken, staticDir: options.staticDir, health }),
+  );
 
+  const originAllowed = createOriginCheck(options.allowedOrigins ?? []);
   const io: SignalingIo = new Server(httpServer, {
     maxHttpBufferSize: limits.maxMessageBytes,
     serveClient: false,
+    // Runs on every handshake (a request without a session id), polling or WebSocket; a refused
+    // one gets HTTP 403 or 400. Later requests of a session need its id, which a foreign page cannot read.
+    allowRequest: (req, callback) => {
+      if (originAllowed(req)) return callback(null, true);
+      logger.info({ event: 'handshake-refused', origin: req.headers.origin?.slice(0, 200) }, 'refusing a handshake from a foreign origin');
+      callback('origin not allowed', false);
+    },
     ...(options.redis ? { adapter: createAdapter(options.redis.pubClient, options.redis.subClient) } : {}),
   });
+  const seatLeaseSeconds = options.seatLeaseSeconds ?? DEFAULT_SEAT_LEASE_SECONDS;
   const rooms = createRoomService({
     io,
-    seats: options.redis ? createRedisRoomSeats(options.redis.pubClient) : createMemoryRoomSeats(),
+    seats: options.redis ? createRedisRoomSeats(options.redis.pubClient, { leaseSeconds: seatLeaseSeconds }) : createMemoryRoomSeats(),
+    seatRenewalMs: options.redis ? (seatLeaseSeconds * 1000) / 3 : null,
     roomIds: createRoomIdIssuer(options.roomSecret ?? randomBytes(32)),
     ice: options.ice ?? { staticServers: [] },
-    maxRooms: limits.maxRooms,
+    limits,
     metrics,
     logger,
   });
+  httpServer.once('close', () => rooms.close());
   const rateLimits = createRateLimits(limits);
-  const connectionsByAddress = new Map<string, number>();
+  const slots = createConnectionSlots(limits);
 
   const handlers: EventHandlers = {
     'room:create': async () => ({ roomId: rooms.create() }),
@@ -108,18 +134,21 @@ export function createSignalingServer(httpServer: HttpServer, options: Signaling
   }
 
   io.use((socket, next) => {
-    const address = clientAddress(socket.handshake, trustProxy);
+    const address = addressKey(clientAddress(socket.handshake, trustProxy));
     socket.data.address = address;
     socket.data.roomId = null;
-    if (io.of('/').sockets.size >= limits.maxConnections) {
-      return next(refuseConnection('SERVER_FULL', 'this server has as many connections as it may take'));
-    }
-    if ((connectionsByAddress.get(address) ?? 0) >= limits.maxConnectionsPerAddress) {
-      return next(refuseConnection('RATE_LIMITED', 'too many open connections from this address'));
-    }
+    // The slot is taken before the rate limiter is awaited, so parallel handshakes cannot overshoot the caps.
+    const slot = slots.reserve(address);
+    if (!('release' in slot)) return next(refuseConnection(slot.code, slot.message));
     rateLimits.admitConnection(address).then(
-      () => next(),
+      () => {
+        // socket.io drops a handshake whose connection closed meanwhile, without a disconnect event.
+        if (socket.conn.readyState !== 'open') slot.release();
+        else socket.once('disconnect', slot.release);
+        next();
+      },
       (error: unknown) => {
+        slot.release();
         const failure = error instanceof SignalingFailure ? error : new SignalingFailure('INTERNAL', 'could not admit the connection');
         next(refuseConnection(failure.code, failure.message));
       },
@@ -127,8 +156,6 @@ export function createSignalingServer(httpServer: HttpServer, options: Signaling
   });
 
   io.on('connection', (socket) => {
-    const { address } = socket.data;
-    connectionsByAddress.set(address, (connectionsByAddress.get(address) ?? 0) + 1);
     logger.debug({ event: 'connect', peerId: socket.id }, 'connected');
 
     socket.onAny((event: string) => {
@@ -140,9 +167,6 @@ export function createSignalingServer(httpServer: HttpServer, options: Signaling
       socket.on(event, (...args: unknown[]) => void handleEvent(socket, event, args));
     }
     socket.on('disconnect', (reason) => {
-      const open = (connectionsByAddress.get(address) ?? 1) - 1;
-      if (open > 0) connectionsByAddress.set(address, open);
-      else connectionsByAddress.delete(address);
       rateLimits.forgetConnection(socket.id);
       rooms.onDisconnect(socket).catch((error: unknown) => {
         logger.error({ err: error, peerId: socket.id }, 'could not free the seat of a disconnected peer');

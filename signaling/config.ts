@@ -1,6 +1,8 @@
 /**
  * The server's configuration from environment variables, validated at start-up so that a typo
- * stops the server with a clear message instead of running with a surprise default.
+ * stops the server with a clear message instead of running with a surprise default. A variable
+ * is either unset (its default applies) or valid: set but blank is a mistake too (`HOST=` from
+ * an unset template variable must not mean "all interfaces", nor `PORT=` "any free port").
  * Every variable and its default is listed in README.md, "Configuration".
  */
 import { fileURLToPath } from 'node:url';
@@ -21,13 +23,44 @@ export interface ServerConfig {
   limits: SignalingLimits;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   trustProxy: boolean;
+  /** Origins besides the server's own whose pages may connect. */
+  allowedOrigins: string[];
+  /** Bearer token for `GET /metrics`; undefined: `/metrics` answers 404. */
+  metricsToken: string | undefined;
 }
 
 const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../web/dist', import.meta.url));
 
-const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const wholeNumber = z
+  .string()
+  .trim()
+  .regex(/^\d+$/, 'must be a whole number')
+  .transform(Number);
+const count = (fallback: number) => wholeNumber.pipe(z.number().int().positive()).optional().transform((n) => n ?? fallback);
 const flag = z.enum(['true', 'false', '1', '0']).default('false').transform((value) => value === 'true' || value === '1');
-const optionalText = z.string().trim().min(1).optional().catch(undefined);
+const optionalText = z.string().trim().min(1, 'must not be blank').optional();
+/** At least 16 characters a header can carry (no spaces). */
+const MIN_METRICS_TOKEN_LENGTH = 16;
+
+/** `https://app.example.net` or `http://localhost:5173`: scheme, host and port, nothing more. */
+const origin = z
+  .string()
+  .trim()
+  .transform((text, ctx) => {
+    try {
+      const url = new URL(text);
+      const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+      if ((url.protocol === 'http:' || url.protocol === 'https:') && bare) return url.origin;
+    } catch {
+      // Reported below.
+    }
+    ctx.addIssue({ code: 'custom', message: `"${text.slice(0, 100)}" is not an origin such as https://app.example.net` });
+    return z.NEVER;
+  });
+const originList = z
+  .string()
+  .transform((text) => text.split(','))
+  .pipe(z.array(origin).min(1));
 
 const iceServer = z.strictObject({
   urls: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
@@ -50,9 +83,9 @@ const iceServersJson = z
 
 const envSchema = z
   .object({
-    PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    PORT: wholeNumber.pipe(z.number().int().max(65_535)).default(3000),
     HOST: optionalText,
-    STATIC_DIR: z.string().min(1).default(DEFAULT_STATIC_DIR),
+    STATIC_DIR: z.string().trim().min(1, 'must not be blank').default(DEFAULT_STATIC_DIR),
     ROOM_SECRET: z
       .string()
       .refine((s) => Buffer.byteLength(s) >= MIN_ROOM_SECRET_BYTES, `must be at least ${MIN_ROOM_SECRET_BYTES} bytes`)
@@ -71,6 +104,14 @@ const envSchema = z
     MAX_EVENTS_PER_ADDRESS_PER_10S: count(DEFAULT_LIMITS.eventRatePerAddress.points),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: flag,
+    ALLOWED_ORIGINS: originList.optional(),
+    METRICS_TOKEN: z
+      .string()
+      .regex(/^\S+$/, 'must not contain spaces')
+      .min(MIN_METRICS_TOKEN_LENGTH, `must be at least ${MIN_METRICS_TOKEN_LENGTH} characters`)
+      .optional(),
+    MAX_ROOMS_PER_ADDRESS: count(DEFAULT_LIMITS.maxRoomsPerAddress),
+    ROOM_IDLE_SECONDS: count(DEFAULT_LIMITS.roomIdleSeconds),
   })
   .refine((env) => !env.TURN_URLS === !env.TURN_SECRET, {
     message: 'TURN_URLS and TURN_SECRET must be set together',
@@ -108,10 +149,14 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
       maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
       connectionRatePerAddress: { points: e.MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE, durationSeconds: 60 },
       maxRooms: e.MAX_ROOMS,
+      maxRoomsPerAddress: e.MAX_ROOMS_PER_ADDRESS,
+      roomIdleSeconds: e.ROOM_IDLE_SECONDS,
       eventRatePerConnection: tenSeconds(e.MAX_EVENTS_PER_CONNECTION_PER_10S),
       eventRatePerAddress: tenSeconds(e.MAX_EVENTS_PER_ADDRESS_PER_10S),
     },
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    allowedOrigins: e.ALLOWED_ORIGINS ?? [],
+    metricsToken: e.METRICS_TOKEN,
   };
 }

@@ -19,6 +19,10 @@ export interface SignalingLimits {
   connectionRatePerAddress: RateWindow;
   /** Occupied rooms with a peer on this instance; further rooms are refused with SERVER_FULL. */
   maxRooms: number;
+  /** Occupied rooms per client address per instance; further joins are refused with RATE_LIMITED. */
+  maxRoomsPerAddress: number;
+  /** A peer waiting alone in its room with no join, leave or signal for this long is disconnected (ROOM_IDLE). */
+  roomIdleSeconds: number;
   /** Events per connection per window; beyond it requests are refused with RATE_LIMITED. */
   eventRatePerConnection: RateWindow;
   /** Events per client address (all its connections) per window. */
@@ -34,6 +38,10 @@ export const DEFAULT_LIMITS: SignalingLimits = {
   maxConnectionsPerAddress: 50,
   connectionRatePerAddress: { points: 60, durationSeconds: 60 },
   maxRooms: 5_000,
+  // Without it 100 addresses at their connection cap hold every room; with it 250 addresses are needed.
+  maxRoomsPerAddress: 20,
+  // Generous for a link sent by chat or mail; still frees the rooms of tabs left open overnight.
+  roomIdleSeconds: 60 * 60,
   eventRatePerConnection: { points: 100, durationSeconds: 10 },
   eventRatePerAddress: { points: 1_000, durationSeconds: 10 },
   disconnectAfterOverrunFactor: 2,

@@ -35,6 +35,8 @@ const io = createSignalingServer(httpServer, {
   redis,
   staticDir: config.staticDir,
   trustProxy: config.trustProxy,
+  allowedOrigins: config.allowedOrigins,
+  metricsToken: config.metricsToken,
 });
 
 httpServer.listen(config.port, config.host, () => {

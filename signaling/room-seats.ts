@@ -1,7 +1,7 @@
 /**
  * Room seats: the atomic capacity guard. socket.io's adapter knows who is in a room on every
- * instance (`io.in(room).fetchSockets()`), but two joins racing on two instances could both see
- * one peer and both get in; a seat store decides atomically who gets the second seat.
+ * instance, but two joins racing on two instances could both see one peer and both get in; a
+ * seat store decides atomically who gets the second seat.
  *
  * The in-memory store serves a single instance; `redis-room-seats.ts` serves several.
  */
@@ -15,6 +15,8 @@ export type ClaimResult = { ok: true; seatedBefore: PeerId[] } | { ok: false };
 export interface RoomSeats {
   /** Seats `peerId` if the room has a free seat; on success lists the peers seated before it. */
   claim(roomId: RoomId, peerId: PeerId): Promise<ClaimResult>;
+  /** Says that `peerId` still sits in the room (a store shared by instances lets unrenewed seats lapse). */
+  renew(roomId: RoomId, peerId: PeerId): Promise<void>;
   /** Frees `peerId`'s seat; `released` is false if it held none. Empty rooms are forgotten. */
   release(roomId: RoomId, peerId: PeerId): Promise<{ released: boolean; remaining: PeerId[] }>;
   members(roomId: RoomId): Promise<PeerId[]>;
@@ -32,6 +34,8 @@ export function createMemoryRoomSeats(capacity = ROOM_CAPACITY): RoomSeats {
       rooms.set(roomId, seated);
       return { ok: true, seatedBefore: others };
     },
+    // One process holds both the seats and the sockets: a seat ends with its socket.
+    async renew() {},
     async release(roomId, peerId) {
       const seated = rooms.get(roomId);
       const released = seated?.delete(peerId) ?? false;

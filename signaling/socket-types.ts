@@ -4,7 +4,7 @@ import type { ClientToServerEvents, RoomId, ServerToClientEvents } from '../shar
 
 /** Per-connection state. Kept serialisable: the Redis adapter ships it to other instances in fetchSockets(). */
 export interface SocketData {
-  /** Client address used for per-address limits. */
+  /** The key per-address limits count this client by: its IPv4 address or IPv6 /64 (address-key.ts). */
   address: string;
   /** The room this socket holds a seat in, if any. */
   roomId: RoomId | null;

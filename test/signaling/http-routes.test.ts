@@ -7,6 +7,8 @@ import { Harness, EVENT_TIMEOUT_MS } from './harness.ts';
 const harness = new Harness();
 let staticDir: string;
 const INDEX_HTML = '<!doctype html><title>Pixeldrop test app</title>';
+const METRICS_TOKEN = 'scraper-token-0123456789';
+const withToken = { headers: { authorization: `Bearer ${METRICS_TOKEN}` } };
 
 beforeEach(() => {
   staticDir = mkdtempSync(join(tmpdir(), 'pixeldrop-static-'));
@@ -40,8 +42,8 @@ describe('HTTP routes', () => {
     expect(await res.json()).toMatchObject({ ok: true, connections: 1, rooms: 0, redis: 'disabled' });
   });
 
-  it('exposes connections, rooms, relayed signals and rejections by code at GET /metrics', async () => {
-    const { url } = await harness.startServer();
+  it('exposes connections, rooms, relayed signals and rejections by code at GET /metrics to the token holder', async () => {
+    const { url } = await harness.startServer({ metricsToken: METRICS_TOKEN });
     const one = await harness.connectedClient(url);
     const two = await harness.connectedClient(url);
     const third = await harness.connectedClient(url);
@@ -54,7 +56,8 @@ describe('HTTP routes', () => {
     if (!a.ok) throw new Error('join failed');
     await two.timeout(EVENT_TIMEOUT_MS).emitWithAck('signal', { to: a.selfId, data: { type: 'offer', sdp: 'v=0' } });
 
-    const res = await fetch(`${url}/metrics`);
+    const res = await fetch(`${url}/metrics`, withToken);
+    expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.text();
     const value = (series: string) => Number(text.match(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm'))?.[1]);
@@ -66,6 +69,33 @@ describe('HTTP routes', () => {
     expect(value('pixeldrop_rejections_total{code="ROOM_FULL"}')).toBe(1);
     expect(value('pixeldrop_rejections_total{code="INVALID_ROOM"}')).toBe(1);
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+  });
+
+  it('keeps /metrics private: 404 without a configured token (not even the web app answers), 401 without the right one', async () => {
+    const closed = await harness.startServer({ staticDir });
+    for (const init of [{}, withToken]) {
+      const res = await fetch(`${closed.url}/metrics`, init);
+      expect(res.status).toBe(404);
+      expect(await res.text()).not.toContain('pixeldrop_');
+    }
+
+    const { url } = await harness.startServer({ staticDir, metricsToken: METRICS_TOKEN });
+    const refusals = [
+      {},
+      { headers: { authorization: `Bearer ${METRICS_TOKEN}x` } },
+      { headers: { authorization: `Bearer ${METRICS_TOKEN.slice(0, -1)}` } },
+      { headers: { authorization: `Basic ${Buffer.from(`metrics:${METRICS_TOKEN}`).toString('base64')}` } },
+      { headers: { authorization: METRICS_TOKEN } },
+    ];
+    for (const init of refusals) {
+      const res = await fetch(`${url}/metrics`, init);
+      expect(res.status, JSON.stringify(init)).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(await res.text()).not.toContain('pixeldrop_');
+    }
+    const res = await fetch(`${url}/metrics`, { headers: { authorization: `bearer  ${METRICS_TOKEN}` } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/^pixeldrop_connections 0$/m);
   });
 
   it('answers unknown paths with 404 when no web app is configured, and refuses writes', async () => {

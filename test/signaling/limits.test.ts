@@ -25,6 +25,34 @@ function refusal(client: Client): Promise<unknown> {
   );
 }
 
+/** 'connected', or 'refused' when the handshake fails. */
+function outcome(client: Client): Promise<'connected' | 'refused'> {
+  return withTimeout(
+    new Promise((resolve) => {
+      client.once('connect', () => resolve('connected'));
+      client.once('connect_error', () => resolve('refused'));
+    }),
+    'handshake outcome',
+  );
+}
+
+/** Engine.IO v4 separates the packets of one polling payload with this character. */
+const RECORD_SEPARATOR = '\x1e';
+
+/** A raw Engine.IO long-polling session: send packets in one POST, read what the server queued. */
+async function openPollingSession(url: string) {
+  const open = await (await fetch(`${url}/socket.io/?EIO=4&transport=polling`)).text();
+  const { sid } = JSON.parse(open.slice(1)) as { sid: string };
+  const endpoint = `${url}/socket.io/?EIO=4&transport=polling&sid=${sid}`;
+  return {
+    async send(payload: string) {
+      const res = await fetch(endpoint, { method: 'POST', body: payload, headers: { 'content-type': 'text/plain;charset=UTF-8' } });
+      expect(await res.text()).toBe('ok');
+    },
+    poll: async () => (await fetch(endpoint)).text(),
+  };
+}
+
 describe('rate limits and caps', () => {
   it('answers RATE_LIMITED once a connection exceeds its event allowance', async () => {
     const { url } = await harness.startServer({ limits: { eventRatePerConnection: perMinute(5) } });
@@ -78,6 +106,53 @@ describe('rate limits and caps', () => {
     (await harness.connectedClient(url)).disconnect();
     (await harness.connectedClient(url)).disconnect();
     expect(await refusal(harness.client(url))).toBe('RATE_LIMITED');
+  });
+
+  it('counts an IPv6 address by its /64 and an IPv4-mapped address as IPv4 (behind a proxy)', async () => {
+    const { url } = await harness.startServer({ trustProxy: true, limits: { maxConnectionsPerAddress: 2 } });
+    const from = (address: string) => harness.client(url, { extraHeaders: { 'x-forwarded-for': address } });
+    await expect(outcome(from('2001:db8:1:2::1'))).resolves.toBe('connected');
+    await expect(outcome(from('2001:db8:1:2:ffff:ffff:ffff:fffe'))).resolves.toBe('connected');
+    expect(await refusal(from('2001:db8:1:2:abcd::3'))).toBe('RATE_LIMITED');
+    await expect(outcome(from('2001:db8:1:3::1')), 'the next /64').resolves.toBe('connected');
+
+    await expect(outcome(from('203.0.113.5'))).resolves.toBe('connected');
+    await expect(outcome(from('::ffff:203.0.113.5'))).resolves.toBe('connected');
+    expect(await refusal(from('203.0.113.5'))).toBe('RATE_LIMITED');
+    await expect(outcome(from('203.0.113.6')), 'the next IPv4 address').resolves.toBe('connected');
+  });
+
+  it('holds the caps against 30 parallel handshakes: exactly 5 of 30 get in, and a closed one frees its slot', async () => {
+    for (const limits of [{ maxConnections: 5 }, { maxConnectionsPerAddress: 5 }]) {
+      const { url, io } = await harness.startServer({ limits });
+      const clients = Array.from({ length: 30 }, () => harness.client(url));
+      const outcomes = await Promise.all(clients.map(outcome));
+      expect(outcomes.filter((o) => o === 'connected'), JSON.stringify(limits)).toHaveLength(5);
+      expect(io.of('/').sockets.size).toBe(5);
+
+      clients[outcomes.indexOf('connected')]?.disconnect();
+      await expect.poll(() => io.of('/').sockets.size).toBe(4);
+      await expect(outcome(harness.client(url))).resolves.toBe('connected');
+      expect(await refusal(harness.client(url))).toMatch(/^(SERVER_FULL|RATE_LIMITED)$/);
+    }
+  });
+
+  it('holds the caps when one connection sends 30 CONNECT packets at once, and frees the slots when it closes', async () => {
+    for (const limits of [{ maxConnections: 5 }, { maxConnectionsPerAddress: 5 }]) {
+      const { url, io } = await harness.startServer({ limits });
+      const engine = await openPollingSession(url);
+      await engine.send(Array.from({ length: 30 }, () => '40').join(RECORD_SEPARATOR));
+      const replies: string[] = [];
+      while (replies.length < 30) replies.push(...(await withTimeout(engine.poll(), 'CONNECT replies')).split(RECORD_SEPARATOR));
+      expect(replies.filter((packet) => packet.startsWith('40{')), JSON.stringify(limits)).toHaveLength(5);
+      expect(replies.filter((packet) => packet.startsWith('44{'))).toHaveLength(25);
+      expect(io.of('/').sockets.size).toBe(5);
+
+      await engine.send('1');
+      await expect.poll(() => io.of('/').sockets.size).toBe(0);
+      const again = Array.from({ length: 5 }, () => harness.client(url));
+      expect(await Promise.all(again.map(outcome))).toEqual(Array(5).fill('connected'));
+    }
   });
 
   it('refuses connections beyond the server cap with SERVER_FULL', async () => {

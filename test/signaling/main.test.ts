@@ -51,17 +51,33 @@ describe('main.ts', () => {
   it('reads the environment, serves the app with SPA routes, health and metrics, and logs JSON', async () => {
     staticDir = mkdtempSync(join(tmpdir(), 'pixeldrop-main-'));
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>app</title>');
-    const { port, logs } = await startMain({ PORT: '0', HOST: '127.0.0.1', STATIC_DIR: staticDir, LOG_LEVEL: 'info' });
+    const token = 'main-test-metrics-token';
+    const { port, logs } = await startMain({ PORT: '0', HOST: '127.0.0.1', STATIC_DIR: staticDir, LOG_LEVEL: 'info', METRICS_TOKEN: token });
 
     const url = `http://127.0.0.1:${port}`;
     expect(await (await fetch(`${url}/r/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`)).text()).toContain('<title>app</title>');
     expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({ ok: true });
-    expect(await (await fetch(`${url}/metrics`)).text()).toContain('pixeldrop_connections 0');
+    expect(await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text()).toContain('pixeldrop_connections 0');
+    expect((await fetch(`${url}/metrics`)).status).toBe(401);
     expect(logs.map((entry) => entry.msg)).toContain('listening');
     expect(logs.every((entry) => entry.service === 'pixeldrop-signaling')).toBe(true);
   });
 
   it('refuses to start with an invalid environment, naming the variable', async () => {
     await expect(startMain({ PORT: '0', TURN_URLS: 'turn:turn.example.net' })).rejects.toThrow(/exited with 1.*TURN_SECRET/);
+  });
+
+  it('refuses to start with a blank PORT rather than listening on any free port', async () => {
+    await expect(startMain({ PORT: '' })).rejects.toThrow(/exited with 1.*invalid configuration: PORT/);
+  });
+
+  it('refuses to start with a blank HOST rather than listening on every interface', async () => {
+    await expect(startMain({ PORT: '0', HOST: ' ' })).rejects.toThrow(/exited with 1.*invalid configuration: HOST/);
+  });
+
+  it('refuses to start with an ALLOWED_ORIGINS entry that is not an origin', async () => {
+    await expect(startMain({ PORT: '0', HOST: '127.0.0.1', ALLOWED_ORIGINS: 'app.example.net' })).rejects.toThrow(
+      /exited with 1.*invalid configuration: ALLOWED_ORIGINS/,
+    );
   });
 });

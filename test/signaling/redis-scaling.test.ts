@@ -1,5 +1,5 @@
 import { createClient } from 'redis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { JoinResult } from '../../shared/events.ts';
 import { createLogger } from '../../signaling/logger.ts';
 import { connectRedis } from '../../signaling/redis-clients.ts';
@@ -16,10 +16,10 @@ beforeAll(async () => {
 afterAll(() => redisServer?.stop());
 afterEach(() => harness.closeAll());
 
-async function startInstance() {
+async function startInstance(options: { seatLeaseSeconds?: number } = {}) {
   const redis = await connectRedis(redisServer.url, createLogger('silent'));
   harness.onClose(() => redis.close());
-  return harness.startServer({ roomSecret: ROOM_SECRET, redis });
+  return harness.startServer({ roomSecret: ROOM_SECRET, redis, ...options });
 }
 
 async function inspectRedis() {
@@ -138,16 +138,61 @@ describe('two instances sharing rooms through Redis', () => {
     await expect.poll(async () => (await fetch(`${url}/healthz`)).status, { timeout: 10_000 }).toBe(200);
   });
 
-  it('reclaims seats left behind by a crashed instance', async () => {
+  it('reclaims seats left behind by a crashed instance once their lease lapses', async () => {
     const one = await startInstance();
     const redis = await inspectRedis();
     const client = await harness.connectedClient(one.url);
     const roomId = await createRoom(client);
     const key = `pixeldrop:room-seats:${roomId}`;
-    await redis.sAdd(key, ['ghostAAAAAAAAAAAAAAA', 'ghostBBBBBBBBBBBBBBB']);
+    // Two seats as a crashed instance leaves them: leases that nobody renews, running out in 1 s.
+    const [seconds] = await redis.time();
+    const leaseEnd = Number(seconds) * 1000 + 1000;
+    await redis.zAdd(key, [{ score: leaseEnd, value: 'ghostAAAAAAAAAAAAAAA' }, { score: leaseEnd, value: 'ghostBBBBBBBBBBBBBBB' }]);
 
+    expect(await client.timeout(EVENT_TIMEOUT_MS).emitWithAck('room:join', { roomId })).toMatchObject({ ok: false, error: { code: 'ROOM_FULL' } });
+    await expect.poll(async () => (await client.timeout(EVENT_TIMEOUT_MS).emitWithAck('room:join', { roomId })).ok, { timeout: 5_000 }).toBe(true);
     const joined = await joinOk(client, roomId);
     expect(joined.peers).toEqual([]);
-    expect(await redis.sMembers(key)).toEqual([joined.selfId]);
+    expect(await redis.zRange(key, 0, -1)).toEqual([joined.selfId]);
+  });
+
+  it('keeps the seats of an occupied room while it lasts, renewing a lease much shorter than the room', async () => {
+    const leaseSeconds = 1;
+    const one = await startInstance({ seatLeaseSeconds: leaseSeconds });
+    const two = await startInstance({ seatLeaseSeconds: leaseSeconds });
+    const redis = await inspectRedis();
+    const alice = await harness.connectedClient(one.url);
+    const bob = await harness.connectedClient(two.url);
+    const roomId = await createRoom(alice);
+    await joinOk(alice, roomId);
+    await joinOk(bob, roomId);
+    const key = `pixeldrop:room-seats:${roomId}`;
+
+    // Three leases later the room still holds both seats, and the key expires only with its last lease.
+    await new Promise((resolve) => setTimeout(resolve, 3 * leaseSeconds * 1000));
+    expect((await redis.zRange(key, 0, -1)).sort()).toEqual([alice.id, bob.id].sort());
+    const pttl = await redis.pTTL(key);
+    expect(pttl).toBeGreaterThan(0);
+    expect(pttl).toBeLessThanOrEqual(leaseSeconds * 1000);
+    const third = await harness.connectedClient(one.url);
+    expect(await third.timeout(EVENT_TIMEOUT_MS).emitWithAck('room:join', { roomId })).toMatchObject({ ok: false, error: { code: 'ROOM_FULL' } });
+  });
+
+  it('answers joins to a full room from the seat store alone, without asking the other instances', async () => {
+    const one = await startInstance();
+    const two = await startInstance();
+    const alice = await harness.connectedClient(one.url);
+    const bob = await harness.connectedClient(two.url);
+    const roomId = await createRoom(alice);
+    await joinOk(alice, roomId);
+    await joinOk(bob, roomId);
+
+    const fetchSockets = [one, two].map(({ io }) => vi.spyOn(io.of('/').adapter, 'fetchSockets'));
+    const latecomers = await Promise.all(Array.from({ length: 10 }, (_, i) => harness.connectedClient([one, two][i % 2]!.url)));
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const replies = await Promise.all(latecomers.map((client) => client.timeout(EVENT_TIMEOUT_MS).emitWithAck('room:join', { roomId })));
+      expect(replies.every((reply) => !reply.ok && reply.error.code === 'ROOM_FULL')).toBe(true);
+    }
+    expect(fetchSockets.map((spy) => spy.mock.calls.length)).toEqual([0, 0]);
   });
 });

@@ -67,6 +67,27 @@ describe.each(stores)('room seats %s', (_, makeStore) => {
 });
 
 describe('room seats in Redis', () => {
+  it('let a seat lapse one lease after its last renewal, and keep a renewed one', async () => {
+    const seats = createRedisRoomSeats(redis, { leaseSeconds: 1 });
+    await seats.claim('leased-room', 'renewed');
+    await seats.claim('leased-room', 'abandoned');
+    const renewing = setInterval(() => void seats.renew('leased-room', 'renewed'), 100);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(await seats.members('leased-room')).toEqual(['renewed']);
+      expect(await seats.isSeated('leased-room', 'abandoned')).toBe(false);
+      expect(await seats.claim('leased-room', 'newcomer')).toEqual({ ok: true, seatedBefore: ['renewed'] });
+      // A renewal never brings back a seat that was dropped.
+      await seats.renew('leased-room', 'abandoned');
+      expect((await seats.members('leased-room')).sort()).toEqual(['newcomer', 'renewed']);
+    } finally {
+      clearInterval(renewing);
+    }
+    const pttl = await redis.pTTL('pixeldrop:room-seats:leased-room');
+    expect(pttl).toBeGreaterThan(0);
+    expect(pttl).toBeLessThanOrEqual(1_000);
+  });
+
   it('leave no key behind for an emptied room, and expire the keys of occupied rooms', async () => {
     const seats = createRedisRoomSeats(redis);
     await seats.claim('expiring-room', 'a');
