@@ -33,7 +33,7 @@ import { Packetizer } from './packetizer.ts';
 import { chooseScatterOrder } from './scan-order.ts';
 import { TimeSeries, type Sample } from './time-series.ts';
 
-/** Pause sending while the channel holds more than this (PLATFORM.md: queues over ~16 MiB throw). */
+/** Pause sending while the channel holds more than this (Chromium throws once about 16 MiB are queued). */
 export const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
 /** Resume when the channel has drained to this. */
 export const DEFAULT_LOW_WATER_MARK = 256 * 1024;
