@@ -12,17 +12,9 @@ import { readFileSync } from 'node:fs';
 import { decode as decodePng } from 'fast-png';
 import type { ScanOrderKind } from '../shared/protocol/index.ts';
 import type { NativeImage } from '../shared/pixels/pixel-format.ts';
-import {
-  TransferSession,
-  VirtualTime,
-  createMemoryControlLink,
-  createMemoryPacketLink,
-  meanLossRate,
-  type LossSpec,
-  type Receiver,
-  type SendOptions,
-  type Sender,
-} from '../shared/transfer/index.ts';
+import { TransferSession, meanLossRate, type LossSpec, type Receiver, type SendOptions, type Sender } from '../shared/transfer/index.ts';
+import { createMemoryControlLink, createMemoryPacketLink } from '../test/doubles/memory-link.ts';
+import { VirtualTime } from '../test/doubles/virtual-time.ts';
 import { PHOTOS_DIR } from '../test/fixtures/paths.ts';
 import { printTable } from './measure.ts';
 
@@ -122,8 +114,8 @@ for (const photo of PHOTOS.map(loadPhoto)) {
         scanOrder,
         (100 * stats.lostBySimulation) / stats.expected,
         (100 * stats.missingPixels) / (width * height),
-        psnr(photo.rgb, raw.displayRgba(false)),
-        psnr(photo.rgb, raw.displayRgba(true)),
+        psnr(photo.rgb, raw.picture!.displayRgba(false)),
+        psnr(photo.rgb, raw.picture!.displayRgba(true)),
         repaired.receiver.state,
         s.rounds,
         attempted,
@@ -147,7 +139,7 @@ for (const photo of PHOTOS.map(loadPhoto)) {
     run(photo.image, { scanOrder }, (receiver) => {
       const { received, expected } = receiver.stats;
       const next = PREVIEW_FRACTIONS[psnrs.length];
-      if (next !== undefined && received >= next * expected) psnrs.push(psnr(photo.rgb, receiver.displayRgba(true)));
+      if (next !== undefined && received >= next * expected) psnrs.push(psnr(photo.rgb, receiver.picture!.displayRgba(true)));
     });
     return [scanOrder, ...psnrs];
   });

@@ -7,14 +7,9 @@
  */
 import type { ScanOrderKind } from '../shared/protocol/index.ts';
 import type { NativeImage } from '../shared/pixels/pixel-format.ts';
-import {
-  TransferSession,
-  VirtualTime,
-  createMemoryControlLink,
-  createMemoryPacketLink,
-  type Receiver,
-  type Scheduler,
-} from '../shared/transfer/index.ts';
+import { TransferSession, type Receiver, type Scheduler } from '../shared/transfer/index.ts';
+import { createMemoryControlLink, createMemoryPacketLink } from '../test/doubles/memory-link.ts';
+import { VirtualTime } from '../test/doubles/virtual-time.ts';
 import { printTable } from './measure.ts';
 
 const WIDTH = 6000;
@@ -97,14 +92,14 @@ for (const scanOrder of ['rows', 'scattered'] as ScanOrderKind[]) {
   // Halfway through: what a UI pays to show a concealed preview of a transfer in progress.
   for (let t = 0; !receiver || receiver.stats.received < receiver.stats.expected / 2; t += 10) time.run(t);
   const halfway = receiver;
-  const concealedHalfway = once(() => halfway.displayRgba(true));
+  const concealedHalfway = once(() => halfway.picture!.displayRgba(true));
   time.run();
   const wall = performance.now() - wallStart;
   if (!receiver || receiver.state !== 'incomplete') throw new Error(`transfer ended ${receiver?.state}`);
   const r = receiver;
-  const concealed = once(() => r.displayRgba(true));
-  const raw = once(() => r.displayRgba(false));
-  const mask = once(() => r.missingPixelMask());
+  const concealed = once(() => r.picture!.displayRgba(true));
+  const raw = once(() => r.picture!.displayRgba(false));
+  const mask = once(() => r.picture!.missingPixelMask());
   rows.push(
     [scanOrder, 'session.send() call', sent],
     [scanOrder, 'manifest arrival (allocates 168 MB)', manifestToReceiver],

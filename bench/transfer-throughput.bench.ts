@@ -15,7 +15,8 @@ import { crc32, decodeDataPacket, type Manifest } from '../shared/protocol/index
 import type { NativeImage } from '../shared/pixels/pixel-format.ts';
 import { PacketGeometry } from '../shared/transfer/packet-geometry.ts';
 import { Packetizer } from '../shared/transfer/packetizer.ts';
-import { Receiver, VirtualTime } from '../shared/transfer/index.ts';
+import { Receiver } from '../shared/transfer/index.ts';
+import { VirtualTime } from '../test/doubles/virtual-time.ts';
 import { chooseScatterOrder } from '../shared/transfer/scan-order.ts';
 import { mbPerSecond, median, printTable } from './measure.ts';
 
@@ -92,7 +93,7 @@ function packetizeAndPlace(manifest: Manifest, touchFirst: boolean): Timing {
       const receiver = new Receiver(manifest, { control: { send: () => {} }, packets: { send: () => {} }, now: time.now, schedule: time.schedule });
       if (touchFirst) {
         // Zeros over zeros: changes nothing but makes the OS map the pages now.
-        receiver.rgba.fill(0);
+        receiver.picture!.rgba.fill(0);
         receiver.image.pixels.fill(0);
       }
       return receiver;

@@ -2,6 +2,8 @@
  * Every way a BMP can be refused. The codes are stable: the UI maps them to messages and tests
  * match on them, so a code is never renamed, only added.
  */
+import { CodedError } from '../coded-error.ts';
+
 export const BmpErrorCode = {
   /** The first two bytes are not "BM". */
   NOT_BMP: 'ERR_BMP_NOT_BMP',
@@ -29,7 +31,7 @@ export const BmpErrorCode = {
 
 export type BmpErrorCode = (typeof BmpErrorCode)[keyof typeof BmpErrorCode];
 
-export class BmpError extends Error {
+export class BmpError extends CodedError<BmpErrorCode> {
   override readonly name = 'BmpError';
 
   /**
@@ -37,11 +39,11 @@ export class BmpError extends Error {
    *   appended to the message, so a message alone says what and where.
    */
   constructor(
-    readonly code: BmpErrorCode,
+    code: BmpErrorCode,
     message: string,
     readonly offset?: number,
     options?: { cause?: unknown },
   ) {
-    super(offset === undefined ? message : `${message} (at byte ${offset})`, options);
+    super(code, offset === undefined ? message : `${message} (at byte ${offset})`, options);
   }
 }

@@ -2,6 +2,8 @@
  * Every way a peer message can be refused. Codes are stable: the receiver counts malformed
  * packets by code, the UI maps them to messages, and tests match on them.
  */
+import { CodedError } from '../coded-error.ts';
+
 export const ProtocolErrorCode = {
   /** The message ends before a field it declares. */
   TRUNCATED: 'ERR_PROTOCOL_TRUNCATED',
@@ -19,14 +21,16 @@ export const ProtocolErrorCode = {
 
 export type ProtocolErrorCode = (typeof ProtocolErrorCode)[keyof typeof ProtocolErrorCode];
 
-export class ProtocolError extends Error {
+export class ProtocolError extends CodedError<ProtocolErrorCode> {
   override readonly name = 'ProtocolError';
+  /**
+   * Set when the refused message is a manifest whose transfer id could be read: the transfer
+   * this side refuses, so that it can tell the sender to stop.
+   */
+  readonly refusedManifest: number | undefined;
 
-  constructor(
-    readonly code: ProtocolErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  constructor(code: ProtocolErrorCode, message: string, options?: { cause?: unknown; refusedManifest?: number }) {
+    super(code, message, options);
+    this.refusedManifest = options?.refusedManifest;
   }
 }

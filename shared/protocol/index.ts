@@ -41,3 +41,4 @@ export {
   type Receipt,
 } from './control-message.ts';
 export { decodeSequenceSet, encodeSequenceSet } from './sequence-set.ts';
+export { decodeControlChannelMessage, decodePacketChannelMessage, type PacketChannelMessage } from './channel-messages.ts';

@@ -36,22 +36,34 @@
  *   loss: { kind: 'bernoulli', p: 0.1, seed: 42 }, onStateChange: (s) => ui.update(s) });
  * sender.stats; sender.timeSeries(); sender.cancel();
  *
- * // Receiving, once per animation frame: repaint only what changed, straight from receiver.rgba,
- * // at most ~a megapixel per frame (the rest comes next frame; receiver.hasDirtyRects says so).
- * for (const r of receiver.takeDirtyRects(1 << 20)) ctx.putImageData(new ImageData(receiver.rgba, w, h), 0, 0, r.x, r.y, r.width, r.height);
+ * // Receiving: the receiver accounts and answers the sender; its picture is what a screen shows.
  * receiver.stats; receiver.timeSeries(); receiver.state;      // 'receiving' | 'complete' | 'incomplete' | 'interrupted'
+ * const picture = receiver.picture!;                          // null only with receiver option rgba: false
+ * // The picture calls back when changes start waiting (not per packet). Once per animation frame,
+ * // repaint only what changed, straight from picture.rgba, at most ~a megapixel per frame (the
+ * // rest comes next frame; picture.hasDirtyRects says so).
+ * picture.onChange(() => requestAnimationFrame(paint));
+ * function paint() {
+ *   for (const r of picture.takeDirtyRects(1 << 20)) ctx.putImageData(new ImageData(picture.rgba, w, h), 0, 0, r.x, r.y, r.width, r.height);
+ *   if (picture.hasDirtyRects) requestAnimationFrame(paint);
+ * }
  * // Concealed view: a separate copy, when the user turns it on or the transfer ends.
- * ctx.putImageData(new ImageData(receiver.displayRgba(true), w, h), 0, 0);
+ * ctx.putImageData(new ImageData(picture.displayRgba(true), w, h), 0, 0);
  * ```
  *
- * `receiver.rgba` is updated in place as packets land (missing pixels transparent black).
+ * `picture.rgba` is updated in place as packets land (missing pixels transparent black).
  * `displayRgba(true)` copies it and fills the holes from their neighbours; its cost grows with
  * the image (a quarter of a second on 24 megapixels at 10 % loss, bench/transfer-responsiveness),
  * so call it on a toggle, a timer or the final state, not on every frame. The session lets a
  * transfer go once it has ended: keep the Receiver as long as you show its image.
- * With simple-peer, which has a single channel, use its channel for data (channelConfig
- * `{ ordered: false, maxRetransmits: 0 }`) and add a `negotiated: true` reliable channel for
- * control (the answering side replaces its one channel on every `datachannel` event). Control messages must travel reliably: the engine never resends them.
+ * With simple-peer, which has a single data channel, use that channel for data (channelConfig
+ * `{ ordered: false, maxRetransmits: 0 }`) and add the reliable control channel with
+ * `negotiated: true` and the same id on both sides: simple-peer's answering side replaces its
+ * own channel on every `datachannel` event, so a second channel must not raise one. Control
+ * messages must travel reliably: the engine never resends them.
+ *
+ * Tests and benchmarks drive whole transfers with the in-memory channels and virtual clock of
+ * test/doubles; they are not part of the product.
  */
 export type { Clock, ControlChannel, PacketChannel, Scheduler } from './channel.ts';
 export { MAX_EARLY_PACKETS, TransferSession, type SendOptions, type SessionStats, type TransferSessionOptions } from './session.ts';
@@ -76,14 +88,5 @@ export {
   type ReceiverStats,
 } from './receiver.ts';
 export { createLossModel, meanLossRate, type LossModel, type LossSpec } from './loss-model.ts';
-export { conceal } from './conceal.ts';
 export { TURN_BUDGET_MS, crc32InTurns } from './chunked-crc.ts';
-export { BAND_ROWS, type Rect } from './dirty-bands.ts';
 export { TIME_SERIES_INTERVAL_MS, type Sample } from './time-series.ts';
-export { VirtualTime } from './virtual-time.ts';
-export {
-  createMemoryControlLink,
-  createMemoryPacketLink,
-  type MemoryLinkOptions,
-  type MemoryPacketLink,
-} from './memory-link.ts';

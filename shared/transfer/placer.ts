@@ -1,11 +1,10 @@
 /**
- * Receiver side: puts a packet's pixels into the native buffer and the RGBA display buffer in
- * one go, wherever in the image they belong. Rows order is a bulk copy plus one tight conversion
- * loop; other orders go pixel by pixel through the scan order's positions.
- *
- * The RGBA buffer is written through a Uint32Array, little-endian like every browser and Node
- * platform we run on, so a word r | g << 8 | b << 16 | a << 24 lands as bytes r, g, b, a.
+ * Receiver side: puts a packet's pixels into the native buffer and the picture's RGBA words in
+ * one go, wherever in the image they belong, and tells the picture which span of it changed.
+ * Rows order is a bulk copy plus one tight conversion loop; other orders go pixel by pixel
+ * through the scan order's positions.
  */
+import type { PictureWriter } from '../picture/index.ts';
 import type { PixelFormat } from '../pixels/pixel-format.ts';
 import type { PacketGeometry } from './packet-geometry.ts';
 import { createRgbaLookup, type RgbaLookup } from './rgba-lookup.ts';
@@ -15,13 +14,16 @@ export class PacketPlacer {
   private readonly lookup: RgbaLookup;
   /** The native buffer as aligned words, for BGR images (see bgrRunToRgba). */
   private readonly nativeWords: Uint32Array | null;
+  /** The picture's RGBA words; null when there is no picture to keep. */
+  private readonly rgba: Uint32Array | null;
 
   constructor(
     private readonly geometry: PacketGeometry,
     format: PixelFormat,
     private readonly native: Uint8Array,
-    private readonly rgba: Uint32Array | null,
+    private readonly picture: PictureWriter | null,
   ) {
+    this.rgba = picture?.words ?? null;
     this.positions = new Uint32Array(geometry.pixelsPerPacket);
     this.lookup = createRgbaLookup(format);
     this.nativeWords =
@@ -38,12 +40,8 @@ export class PacketPlacer {
     return this.positions.subarray(0, count);
   }
 
-  /**
-   * `payload` must be exactly `geometry.payloadLength(sequence)` bytes; the receiver checks that.
-   * Returns the positions it wrote (valid until the next call), or null after a bulk copy, whose
-   * pixels are the send-order range itself.
-   */
-  place(sequence: number, payload: Uint8Array): Uint32Array | null {
+  /** `payload` must be exactly `geometry.payloadLength(sequence)` bytes; the receiver checks that. */
+  place(sequence: number, payload: Uint8Array): void {
     const g = this.geometry;
     if (g.bulk) {
       this.native.set(payload, g.bulkOffset(sequence));
@@ -52,16 +50,52 @@ export class PacketPlacer {
       } else if (this.rgba) {
         this.paint(payload, this.positionsOf(sequence));
       }
-      return null;
+      this.markChanged(sequence, null);
+      return;
     }
     const positions = this.positionsOf(sequence);
     if (this.rgba && g.bitsPerPixel === 24) {
       bgrScatter(payload, positions, this.native, this.rgba);
-      return positions;
+    } else {
+      scatter(payload, g, positions, this.native);
+      if (this.rgba) this.paint(payload, positions);
     }
-    scatter(payload, g, positions, this.native);
-    if (this.rgba) this.paint(payload, positions);
-    return positions;
+    this.markChanged(sequence, positions);
+  }
+
+  /** One byte per pixel, raster order: 1 where the pixel belongs to a sequence whose `arrived` byte is 0. */
+  missingPixelMask(arrived: Uint8Array): Uint8Array {
+    const g = this.geometry;
+    const mask = new Uint8Array(g.pixelCount);
+    for (let s = 0; s < arrived.length; s++) {
+      if (arrived[s]) continue;
+      if (g.order.isRaster) {
+        const first = g.firstPixel(s);
+        mask.fill(1, first, first + g.pixelsIn(s));
+      } else {
+        for (const p of this.positionsOf(s)) mask[p] = 1;
+      }
+    }
+    return mask;
+  }
+
+  /** Tells the picture the span the packet's pixels cover: its send-order range in raster order, else its positions' extent. */
+  private markChanged(sequence: number, placed: Uint32Array | null): void {
+    if (!this.picture) return;
+    const g = this.geometry;
+    if (placed === null || g.order.isRaster) {
+      const first = g.firstPixel(sequence);
+      this.picture.changed(first, first + g.pixelsIn(sequence) - 1);
+      return;
+    }
+    let low = Infinity;
+    let high = -Infinity;
+    for (let i = 0; i < placed.length; i++) {
+      const p = placed[i]!;
+      if (p < low) low = p;
+      if (p > high) high = p;
+    }
+    this.picture.changed(low, high);
   }
 
   private paint(payload: Uint8Array, positions: Uint32Array): void {

@@ -1,7 +1,8 @@
 /**
  * Receives one transfer: created from a validated manifest, fed data packets in any order and
- * the sender's end-of-pass messages, it places pixels as they arrive, accounts for every packet,
- * and answers each pass with a receipt (repair) or the final verdict.
+ * the sender's end-of-pass messages, it places pixels as they arrive (into the native image and,
+ * through the placer, into its {@link Picture}), accounts for every packet, and answers each
+ * pass with a receipt (repair) or the final verdict.
  */
 import {
   CancelOrigin,
@@ -15,11 +16,10 @@ import {
   type Manifest,
   PROGRESS_EVERY_PACKETS,
 } from '../protocol/index.ts';
+import { Picture } from '../picture/index.ts';
 import type { NativeImage } from '../pixels/pixel-format.ts';
 import type { Clock, ControlChannel, PacketChannel, Scheduler } from './channel.ts';
 import { crc32InTurns } from './chunked-crc.ts';
-import { conceal } from './conceal.ts';
-import { DirtyBands, type Rect } from './dirty-bands.ts';
 import { LeadingCrc } from './leading-crc.ts';
 import { PacketGeometry } from './packet-geometry.ts';
 import { PacketPlacer } from './placer.ts';
@@ -49,9 +49,9 @@ export interface ReceiverOptions {
   readonly schedule: Scheduler;
   /** Wait after end-of-pass before answering it, for packets still in flight. Default {@link DEFAULT_SETTLE_MS}. */
   readonly settleMs?: number;
-  /** Keep an RGBA view up to date as packets land. Default true; a headless peer may turn it off. */
+  /** Keep a {@link Picture} up to date as packets land. Default true; a headless peer may turn it off. */
   readonly rgba?: boolean;
-  /** Called after every state change (not per packet: poll `stats` and `takeDirtyRects` per frame). */
+  /** Called after every state change (not per packet: poll `stats` on a timer, and watch the picture). */
   readonly onStateChange?: (receiver: Receiver) => void;
 }
 
@@ -113,8 +113,8 @@ export class Receiver {
   readonly manifest: Manifest;
   /** The image as it stands: the received native pixels (zero where nothing arrived). */
   readonly image: NativeImage;
-  /** RGBA bytes of the received pixels; missing pixels are transparent black. Empty when `rgba: false`. */
-  readonly rgba: Uint8ClampedArray;
+  /** The image for display, updated as packets land; null when `rgba: false`. */
+  readonly picture: Picture | null;
 
   private _state: ReceiverState = 'receiving';
   private readonly geometry: PacketGeometry;
@@ -124,7 +124,6 @@ export class Receiver {
   private readonly droppedLast: Uint8Array;
   /** Sequences the sender sends in the current round: null means all (round 0). */
   private requested: Uint32Array | null = null;
-  private readonly dirty: DirtyBands;
   private readonly leadingCrc: LeadingCrc;
   private readonly series = new TimeSeries(['packets', 'bytes', 'duplicates'] as const);
   private readonly startedAt: number;
@@ -158,13 +157,19 @@ export class Receiver {
     this.geometry = new PacketGeometry({ ...manifest, bitsPerPixel: manifest.format.bitsPerPixel });
     const native = new Uint8Array(this.geometry.rowBytes * manifest.height);
     this.image = { width: manifest.width, height: manifest.height, format: manifest.format, pixels: native };
-    const withRgba = options.rgba ?? true;
-    this.rgba = new Uint8ClampedArray(withRgba ? manifest.width * manifest.height * 4 : 0);
-    const words = withRgba ? new Uint32Array(this.rgba.buffer) : null;
-    this.placer = new PacketPlacer(this.geometry, manifest.format, native, words);
     this.arrived = new Uint8Array(manifest.packetCount);
+    const receiver = this;
+    this.picture =
+      (options.rgba ?? true)
+        ? new Picture(manifest.width, manifest.height, {
+            missingPixelMask: () => receiver.placer.missingPixelMask(receiver.arrived),
+            get complete() {
+              return receiver.counts.received === receiver.manifest.packetCount;
+            },
+          })
+        : null;
+    this.placer = new PacketPlacer(this.geometry, manifest.format, native, this.picture);
     this.droppedLast = new Uint8Array(manifest.packetCount);
-    this.dirty = new DirtyBands(manifest.width, manifest.height);
     this.leadingCrc = new LeadingCrc(this.geometry, native, this.arrived);
     this.startedAt = options.now();
   }
@@ -206,7 +211,7 @@ export class Receiver {
     c.receivedPixels += g.pixelsIn(sequence);
     c.payloadBytes += payload.length;
     this.series.add(elapsed, 'packets', 1);
-    this.markDirty(sequence, this.placer.place(sequence, payload));
+    this.placer.place(sequence, payload);
     this.leadingCrc.advance();
     if (this.round === 0 && c.received === g.packetCount) this.answerFirstPassEarly();
     else if (++this.receivedInRound % PROGRESS_EVERY_PACKETS === 0) this.reportProgress();
@@ -228,23 +233,6 @@ export class Receiver {
     if (this.pendingWork) this.pendingWork();
     else this.recordPass(this.geometry.packetCount, new Uint32Array(0));
     this.answerPass();
-  }
-
-  private markDirty(sequence: number, placed: Uint32Array | null): void {
-    const g = this.geometry;
-    if (placed === null || g.order.isRaster) {
-      const first = g.firstPixel(sequence);
-      this.dirty.addSpan(first, first + g.pixelsIn(sequence) - 1);
-      return;
-    }
-    let low = Infinity;
-    let high = -Infinity;
-    for (let i = 0; i < placed.length; i++) {
-      const p = placed[i]!;
-      if (p < low) low = p;
-      if (p > high) high = p;
-    }
-    this.dirty.addSpan(low, high);
   }
 
   /** The sender finished a pass: wait for stragglers, then answer with a receipt or the verdict. */
@@ -369,49 +357,6 @@ export class Receiver {
     const missing = new Uint32Array(this.manifest.packetCount - this.counts.received);
     for (let s = 0, i = 0; s < this.arrived.length; s++) if (!this.arrived[s]) missing[i++] = s;
     return missing;
-  }
-
-  /** One byte per pixel, raster order: 1 where the pixel has not arrived. */
-  missingPixelMask(): Uint8Array {
-    const g = this.geometry;
-    const mask = new Uint8Array(g.pixelCount);
-    for (let s = 0; s < this.arrived.length; s++) {
-      if (this.arrived[s]) continue;
-      if (g.order.isRaster) {
-        const first = g.firstPixel(s);
-        mask.fill(1, first, first + g.pixelsIn(s));
-      } else {
-        for (const p of this.placer.positionsOf(s)) mask[p] = 1;
-      }
-    }
-    return mask;
-  }
-
-  /**
-   * RGBA for display: the received pixels, with the missing ones concealed from their
-   * neighbours when `concealMissing` is set. Always a fresh buffer (`into` is reused when given).
-   */
-  displayRgba(concealMissing: boolean, into?: Uint8ClampedArray): Uint8ClampedArray {
-    const out = into ?? new Uint8ClampedArray(this.rgba.length);
-    out.set(this.rgba);
-    if (concealMissing && this.counts.received < this.manifest.packetCount) {
-      conceal(new Uint32Array(out.buffer, out.byteOffset, out.length / 4), this.missingPixelMask(), this.manifest.width, this.manifest.height);
-    }
-    return out;
-  }
-
-  /**
-   * Rectangles that changed since they were last taken, at most `maxPixels` of them in all (at
-   * least one rectangle when anything changed); an empty list when nothing did. What is left
-   * over comes with the next call, so a UI can spread a large repaint over frames.
-   */
-  takeDirtyRects(maxPixels = Infinity): Rect[] {
-    return this.dirty.take(maxPixels);
-  }
-
-  /** True when rectangles wait to be taken. */
-  get hasDirtyRects(): boolean {
-    return this.dirty.dirty;
   }
 
   get stats(): ReceiverStats {

@@ -9,15 +9,15 @@ import {
   CancelOrigin,
   CancelReason,
   DEFAULT_MANIFEST_LIMITS,
-  MessageType,
   ProtocolError,
   ProtocolErrorCode,
-  decodeControlMessage,
-  decodeDataPacket,
+  decodeControlChannelMessage,
+  decodePacketChannelMessage,
   encodeControlMessage,
   type ControlMessage,
   type DataPacket,
   type ManifestLimits,
+  type PacketChannelMessage,
 } from '../protocol/index.ts';
 import type { NativeImage } from '../pixels/pixel-format.ts';
 import type { Clock, ControlChannel, PacketChannel, Scheduler } from './channel.ts';
@@ -96,10 +96,10 @@ export class TransferSession {
   receiveControl(bytes: Uint8Array): void {
     let message: ControlMessage;
     try {
-      message = decodeControlMessage(bytes, this.options.limits ?? DEFAULT_MANIFEST_LIMITS);
+      message = decodeControlChannelMessage(bytes, this.options.limits ?? DEFAULT_MANIFEST_LIMITS);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
-      this.refuse(bytes, error);
+      this.refuse(error);
       return;
     }
     try {
@@ -111,13 +111,13 @@ export class TransferSession {
     }
   }
 
-  private refuse(bytes: Uint8Array, error: ProtocolError): void {
+  private refuse(error: ProtocolError): void {
     this.counts.malformedControl++;
     this.options.onProtocolError?.(error);
     // A manifest we will not honour: tell the sender, so it stops instead of streaming into the void.
-    if (bytes.length >= 6 && bytes[1] === MessageType.MANIFEST) {
+    const transferId = error.refusedManifest;
+    if (transferId !== undefined) {
       this.counts.refused++;
-      const transferId = (bytes[2]! | (bytes[3]! << 8) | (bytes[4]! << 16) | (bytes[5]! << 24)) >>> 0;
       this.options.control.send(
         encodeControlMessage({ type: 'cancel', transferId, origin: CancelOrigin.RECEIVER, reason: CancelReason.REFUSED }),
       );
@@ -181,18 +181,20 @@ export class TransferSession {
 
   /** Feed every message of the unreliable packet channel here: data packets, and progress reports for this side's senders. */
   receivePacket(bytes: Uint8Array): void {
-    if (bytes.length >= 2 && bytes[1] === MessageType.PROGRESS) {
-      this.receiveProgress(bytes);
-      return;
-    }
-    let packet: DataPacket;
+    let message: PacketChannelMessage;
     try {
-      packet = decodeDataPacket(bytes);
+      message = decodePacketChannelMessage(bytes);
+      if (message.type === 'progress') {
+        this.senders.get(message.progress.transferId)?.handleProgress(message.progress);
+        return;
+      }
     } catch (error) {
+      // A progress report naming packets its pass does not have counts here too.
       if (!(error instanceof ProtocolError)) throw error;
       this.counts.malformedPackets++;
       return;
     }
+    const { packet } = message;
     const receiver = this.receivers.get(packet.transferId);
     if (receiver) {
       receiver.handlePacket(packet);
@@ -206,17 +208,6 @@ export class TransferSession {
     // Keep a copy: the channel may reuse the bytes' buffer once this handler returns.
     this.early.push({ transferId: packet.transferId, packet: { ...packet, payload: packet.payload.slice() } });
     if (this.early.length > MAX_EARLY_PACKETS) this.early.shift();
-  }
-
-  /** A progress report that came on the packet channel; one that fails to decode counts as a malformed packet. */
-  private receiveProgress(bytes: Uint8Array): void {
-    try {
-      const message = decodeControlMessage(bytes, this.options.limits ?? DEFAULT_MANIFEST_LIMITS);
-      if (message.type === 'progress') this.senders.get(message.transferId)?.handleProgress(message);
-    } catch (error) {
-      if (!(error instanceof ProtocolError)) throw error;
-      this.counts.malformedPackets++;
-    }
   }
 
   private retire(receiver: Receiver): void {

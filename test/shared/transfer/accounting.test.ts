@@ -1,14 +1,9 @@
 /** The figures both ends report: time series that add up, a CRC mismatch that is caught, the first pass's reach. */
 import { describe, expect, it } from 'vitest';
 import { decodeControlMessage, decodeDataPacket, type Manifest } from '../../../shared/protocol/index.ts';
-import {
-  Receiver,
-  Sender,
-  TransferSession,
-  VirtualTime,
-  createMemoryControlLink,
-  createMemoryPacketLink,
-} from '../../../shared/transfer/index.ts';
+import { Receiver, Sender, TransferSession } from '../../../shared/transfer/index.ts';
+import { createMemoryControlLink, createMemoryPacketLink } from '../../doubles/memory-link.ts';
+import { VirtualTime } from '../../doubles/virtual-time.ts';
 import { randomImage } from './arbitraries.ts';
 import { transfer } from './harness.ts';
 

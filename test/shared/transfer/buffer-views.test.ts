@@ -4,13 +4,9 @@
  * nothing that points into it.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  TransferSession,
-  VirtualTime,
-  createMemoryControlLink,
-  createMemoryPacketLink,
-  type Receiver,
-} from '../../../shared/transfer/index.ts';
+import { TransferSession, type Receiver } from '../../../shared/transfer/index.ts';
+import { createMemoryControlLink, createMemoryPacketLink } from '../../doubles/memory-link.ts';
+import { VirtualTime } from '../../doubles/virtual-time.ts';
 import { randomImage } from './arbitraries.ts';
 import { sameBytes } from './pixels.ts';
 

@@ -3,18 +3,9 @@
  * returns both ends for the test to inspect.
  */
 import type { NativeImage } from '../../../shared/pixels/pixel-format.ts';
-import {
-  TransferSession,
-  VirtualTime,
-  createMemoryControlLink,
-  createMemoryPacketLink,
-  type MemoryLinkOptions,
-  type MemoryPacketLink,
-  type Receiver,
-  type SendOptions,
-  type Sender,
-  type TransferSessionOptions,
-} from '../../../shared/transfer/index.ts';
+import { TransferSession, type Receiver, type SendOptions, type Sender, type TransferSessionOptions } from '../../../shared/transfer/index.ts';
+import { createMemoryControlLink, createMemoryPacketLink, type MemoryLinkOptions, type MemoryPacketLink } from '../../doubles/memory-link.ts';
+import { VirtualTime } from '../../doubles/virtual-time.ts';
 
 export interface Pair {
   readonly time: VirtualTime;

@@ -15,7 +15,8 @@ import {
 } from '../../../shared/protocol/index.ts';
 import { toRgba } from '../../../shared/pixels/to-rgba.ts';
 import type { NativeImage } from '../../../shared/pixels/pixel-format.ts';
-import { Receiver, Sender, VirtualTime } from '../../../shared/transfer/index.ts';
+import { Receiver, Sender } from '../../../shared/transfer/index.ts';
+import { VirtualTime } from '../../doubles/virtual-time.ts';
 import { nativeImage } from './arbitraries.ts';
 import { rawPixel } from './pixels.ts';
 
@@ -69,9 +70,9 @@ describe('reassembly', () => {
         const arrivals = [...delivered, ...duplicates.filter((s) => delivered.includes(s))];
         for (const s of arrivals) receiver.handlePacket(decodeDataPacket(packets[s]!));
 
-        const missingMask = receiver.missingPixelMask();
+        const missingMask = receiver.picture!.missingPixelMask();
         const expectedRgba = new Uint32Array(toRgba(image).buffer);
-        const receivedRgba = new Uint32Array(receiver.rgba.buffer);
+        const receivedRgba = new Uint32Array(receiver.picture!.rgba.buffer);
         let missingPixels = 0;
         for (let y = 0; y < image.height; y++) {
           for (let x = 0; x < image.width; x++) {

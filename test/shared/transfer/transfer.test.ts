@@ -11,7 +11,8 @@ import {
   PROGRESS_EVERY_PACKETS,
   type ScanOrderKind,
 } from '../../../shared/protocol/index.ts';
-import { DEFAULT_WINDOW_BYTES, TransferSession, VirtualTime, WINDOW_TIMEOUT_MS } from '../../../shared/transfer/index.ts';
+import { DEFAULT_WINDOW_BYTES, TransferSession, WINDOW_TIMEOUT_MS } from '../../../shared/transfer/index.ts';
+import { VirtualTime } from '../../doubles/virtual-time.ts';
 import { rowBytes } from '../../../shared/pixels/pixel-format.ts';
 import { nativeImage, randomImage } from './arbitraries.ts';
 import { sameBytes } from './pixels.ts';
@@ -509,29 +510,29 @@ describe('receiver views', () => {
     pair.time.run(1.5);
     const receiver = pair.received[0]!;
     pair.time.run(3);
-    const first = receiver.takeDirtyRects();
+    const first = receiver.picture!.takeDirtyRects();
     const rowsSoFar = receiver.stats.received;
     expect(rowsSoFar).toBeGreaterThan(0);
     expect(rowsSoFar).toBeLessThan(50);
     expect(first).toEqual([{ x: 0, y: 0, width: 100, height: rowsSoFar }]);
-    expect(receiver.hasDirtyRects).toBe(false);
-    expect(receiver.takeDirtyRects()).toEqual([]);
+    expect(receiver.picture!.hasDirtyRects).toBe(false);
+    expect(receiver.picture!.takeDirtyRects()).toEqual([]);
     pair.time.run();
-    expect(receiver.takeDirtyRects()).toEqual([{ x: 0, y: rowsSoFar, width: 100, height: 50 - rowsSoFar }]);
+    expect(receiver.picture!.takeDirtyRects()).toEqual([{ x: 0, y: rowsSoFar, width: 100, height: 50 - rowsSoFar }]);
   });
 
   it('conceals into a copy and leaves the received RGBA untouched', () => {
     const image = randomImage(64, 64, bgr, 17);
     const { receiver } = transfer(image, { scanOrder: 'scattered', loss: { kind: 'bernoulli', p: 0.2, seed: 1 } });
-    const before = receiver.rgba.slice();
-    const concealed = receiver.displayRgba(true);
-    expect(receiver.rgba).toEqual(before);
-    const mask = receiver.missingPixelMask();
+    const before = receiver.picture!.rgba.slice();
+    const concealed = receiver.picture!.displayRgba(true);
+    expect(receiver.picture!.rgba).toEqual(before);
+    const mask = receiver.picture!.missingPixelMask();
     const words = new Uint32Array(concealed.buffer);
     let filled = 0;
     for (let p = 0; p < mask.length; p++) if (mask[p] && words[p]! >>> 24 === 255) filled++;
     expect(filled).toBe(receiver.stats.missingPixels);
-    expect(receiver.displayRgba(false)).toEqual(before);
+    expect(receiver.picture!.displayRgba(false)).toEqual(before);
   });
 
   it('keeps 1-bit images at one bit per pixel on the wire', () => {

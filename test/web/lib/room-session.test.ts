@@ -66,7 +66,7 @@ const JOINED_WITH_BOB: JoinResult = { selfId: 'me', peers: ['bob'], iceServers: 
 const OFFER: SignalData = { type: 'offer', sdp: 'v=0' };
 
 function listener() {
-  return { onLinkOpen: vi.fn(), onPacket: vi.fn(), onControl: vi.fn(), onLinkClosed: vi.fn() };
+  return { onLinkOpen: vi.fn(), onLinkClosed: vi.fn() };
 }
 
 /** Lets the join promise's continuation run. */

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { NativeImage } from '../../../shared/pixels/pixel-format.ts';
 import { crc32 } from '../../../shared/protocol/index.ts';
-import { createMemoryControlLink, createMemoryPacketLink, type Scheduler } from '../../../shared/transfer/index.ts';
+import type { Scheduler } from '../../../shared/transfer/index.ts';
+import { createMemoryControlLink, createMemoryPacketLink } from '../../doubles/memory-link.ts';
 import { ReceiveDisplay } from '../../../web/src/lib/receive-display.svelte.ts';
 import { SendOptions } from '../../../web/src/lib/send-options.svelte.ts';
 import { TransferDesk } from '../../../web/src/lib/transfer-desk.svelte.ts';
+import type { LinkInbox } from '../../../web/src/net/peer-link.ts';
 
 const schedule: Scheduler = (callback, ms) => {
   const id = setTimeout(callback, ms);
@@ -12,16 +14,18 @@ const schedule: Scheduler = (callback, ms) => {
 };
 const now = () => performance.now();
 
-/** Two desks joined by in-memory channels, as two browsers are by a PeerLink. */
+/** Two desks joined by in-memory channels, as two browsers are by a PeerLink: each desk names its inbox. */
 function pair() {
   const alice = new TransferDesk(new ReceiveDisplay());
   const bob = new TransferDesk(new ReceiveDisplay());
-  const link = (to: TransferDesk) => ({
-    control: createMemoryControlLink(schedule, (bytes) => to.onControl(bytes)),
-    packets: createMemoryPacketLink({ now, schedule }, (bytes) => to.onPacket(bytes)),
+  const inboxes = new Map<TransferDesk, LinkInbox>();
+  const link = (from: TransferDesk, to: TransferDesk) => ({
+    control: createMemoryControlLink(schedule, (bytes) => inboxes.get(to)?.receiveControl(bytes)),
+    packets: createMemoryPacketLink({ now, schedule }, (bytes) => inboxes.get(to)?.receivePacket(bytes)),
+    deliverTo: (inbox: LinkInbox) => void inboxes.set(from, inbox),
   });
-  alice.onLinkOpen(link(bob));
-  bob.onLinkOpen(link(alice));
+  alice.onLinkOpen(link(alice, bob));
+  bob.onLinkOpen(link(bob, alice));
   return { alice, bob };
 }
 

@@ -3,17 +3,19 @@
  * pixel format; anything else the browser can decode becomes 24- or 32-bit BMP pixel data.
  */
 import { BmpError, BmpErrorCode, readBmp } from '../../../shared/bmp/index.ts';
+import { CodedError } from '../../../shared/coded-error.ts';
 import { fromRgba } from '../../../shared/pixels/from-rgba.ts';
 import { MAX_IMAGE_PIXELS } from '../../../shared/pixels/max-image-pixels.ts';
 import type { NativeImage } from '../../../shared/pixels/pixel-format.ts';
 import { crc32InTurns } from '../../../shared/transfer/index.ts';
 import { bmpFacts, type BmpFacts } from './bmp-facts.ts';
 
+export const MAX_FILE_MEGABYTES = 512;
 /**
  * Files over this are refused before they are read. A BMP at the pixel ceiling and 64 bits per
  * pixel is 256 MiB, so every image within the ceiling fits.
  */
-const MAX_FILE_BYTES = 512 * 1024 * 1024;
+const MAX_FILE_BYTES = MAX_FILE_MEGABYTES * 1024 * 1024;
 
 export interface PickedImage {
   name: string;
@@ -30,22 +32,40 @@ export interface PickedImage {
   pixelsCrc32: number;
 }
 
-export type IntakeErrorCode = 'NOT_AN_IMAGE' | 'TOO_LARGE' | 'BAD_BMP' | 'UNSUPPORTED_BMP' | 'EMPTY';
+export type IntakeErrorCode =
+  /** The file has no bytes. */
+  | 'EMPTY'
+  /** The file is over {@link MAX_FILE_MEGABYTES}. */
+  | 'FILE_TOO_LARGE'
+  /** The browser decoded it, but it has more than {@link MAX_IMAGE_PIXELS} pixels (`detail`: width×height). */
+  | 'TOO_MANY_PIXELS'
+  /** The browser cannot decode it. */
+  | 'NOT_AN_IMAGE'
+  /** The browser has no OffscreenCanvas 2D context to read the decoded pixels with. */
+  | 'NO_OFFSCREEN_CANVAS'
+  /** A BMP the reader refused: malformed (`BAD_BMP`), a variant it does not handle, or over the pixel limit (`detail`: the reader's message). */
+  | 'BAD_BMP'
+  | 'UNSUPPORTED_BMP'
+  | 'BMP_TOO_LARGE';
 
-export class IntakeError extends Error {
+export class IntakeError extends CodedError<IntakeErrorCode> {
+  override readonly name = 'IntakeError';
+
   constructor(
-    readonly code: IntakeErrorCode,
-    message: string,
+    code: IntakeErrorCode,
+    /** The file's name, for the message the page shows. */
+    readonly fileName: string,
+    /** What the message adds after the file's name, when the code alone does not say it. */
+    readonly detail?: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
-    this.name = 'IntakeError';
+    super(code, detail === undefined ? `${code}: ${fileName}` : `${code}: ${fileName}: ${detail}`, options);
   }
 }
 
 export async function readImageFile(file: File): Promise<PickedImage> {
-  if (file.size === 0) throw new IntakeError('EMPTY', `“${file.name}” is empty.`);
-  if (file.size > MAX_FILE_BYTES) throw new IntakeError('TOO_LARGE', `“${file.name}” is larger than 512 MB.`);
+  if (file.size === 0) throw new IntakeError('EMPTY', file.name);
+  if (file.size > MAX_FILE_BYTES) throw new IntakeError('FILE_TOO_LARGE', file.name);
   // Only a BMP is read into memory here; the browser decodes other formats from the file itself.
   const magic = new Uint8Array(await file.slice(0, 2).arrayBuffer());
   const picked =
@@ -76,11 +96,11 @@ function readBmpFile(name: string, bytes: Uint8Array): Omit<PickedImage, 'pixels
     if (!(err instanceof BmpError)) throw err;
     const code: IntakeErrorCode =
       err.code === BmpErrorCode.TOO_LARGE
-        ? 'TOO_LARGE'
+        ? 'BMP_TOO_LARGE'
         : err.code === BmpErrorCode.UNSUPPORTED
           ? 'UNSUPPORTED_BMP'
           : 'BAD_BMP';
-    throw new IntakeError(code, `“${name}” cannot be read as a BMP: ${err.message}.`, { cause: err });
+    throw new IntakeError(code, name, err.message, { cause: err });
   }
 }
 
@@ -90,16 +110,16 @@ async function decodeInBrowser(file: File): Promise<Omit<PickedImage, 'pixelsCrc
     // No colour-space conversion or premultiplication: the pixels are what the file holds.
     bitmap = await createImageBitmap(file, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
   } catch (err) {
-    throw new IntakeError('NOT_AN_IMAGE', `“${file.name}” is not an image this browser can open.`, { cause: err });
+    throw new IntakeError('NOT_AN_IMAGE', file.name, undefined, { cause: err });
   }
   const { width, height } = bitmap;
   if (width * height > MAX_IMAGE_PIXELS) {
     bitmap.close();
-    throw new IntakeError('TOO_LARGE', `“${file.name}” has ${width}×${height} pixels; the limit is ${MAX_IMAGE_PIXELS.toLocaleString('en')} pixels.`);
+    throw new IntakeError('TOO_MANY_PIXELS', file.name, `${width}×${height}`);
   }
   const canvas = new OffscreenCanvas(width, height);
   const context = canvas.getContext('2d', { willReadFrequently: true });
-  if (!context) throw new IntakeError('NOT_AN_IMAGE', 'This browser cannot draw images off screen.');
+  if (!context) throw new IntakeError('NO_OFFSCREEN_CANVAS', file.name);
   context.drawImage(bitmap, 0, 0);
   bitmap.close();
   const rgba = context.getImageData(0, 0, width, height).data;

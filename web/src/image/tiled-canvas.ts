@@ -18,7 +18,7 @@
  * 45 ms off its time and 70 ms of CPU (`npx tsx tools/diagnostics/compare-builds.ts`, both ways round).
  */
 import { sampleScreenRect, screenSpan, shownHeight } from '../../../shared/pixels/nearest-sample.ts';
-import { BAND_ROWS, type Rect } from '../../../shared/transfer/index.ts';
+import type { Rect } from '../../../shared/picture/index.ts';
 import type { StripPainterMessage, StripPainterReply } from './strip-painter.ts';
 
 /** Pixels per strip, roughly: a quarter of a megapixel, 1 MB of RGBA. */
@@ -40,6 +40,14 @@ function sharedPainter(): NonNullable<typeof painter> {
   return painter;
 }
 
+/** What a TiledCanvas needs to know of the picture it shows. */
+export interface PictureShape {
+  readonly width: number;
+  readonly height: number;
+  /** Rows per band of the picture's change tracking: at full size a strip holds whole bands. */
+  readonly bandRows: number;
+}
+
 export class TiledCanvas {
   readonly width: number;
   readonly height: number;
@@ -52,16 +60,17 @@ export class TiledCanvas {
   #disposed = false;
 
   /**
-   * Replaces whatever `host` held with the strips of a `width` × `height` image shown
-   * `shownWidth` canvas pixels across (at most `width`).
+   * Replaces whatever `host` held with the strips of `picture` shown `shownWidth` canvas pixels
+   * across (at most its width).
    */
-  constructor(host: HTMLElement, width: number, height: number, shownWidth = width) {
+  constructor(host: HTMLElement, picture: PictureShape, shownWidth = picture.width) {
+    const { width, height, bandRows } = picture;
     this.width = width;
     this.height = height;
     const shown = Math.max(1, Math.min(width, Math.round(shownWidth)));
     this.shown = { width: shown, height: shown === width ? height : shownHeight(width, height, shown) };
-    // At full size a strip holds whole bands of the receiver's dirty tracking.
-    this.tileRows = Math.min(this.shown.height, BAND_ROWS * Math.max(1, Math.round(TILE_PIXELS / (shown * BAND_ROWS))));
+    // At full size a strip holds whole bands of the picture's change tracking.
+    this.tileRows = Math.min(this.shown.height, bandRows * Math.max(1, Math.round(TILE_PIXELS / (shown * bandRows))));
     const canvases: HTMLCanvasElement[] = [];
     for (let top = 0; top < this.shown.height; top += this.tileRows) {
       const canvas = document.createElement('canvas');

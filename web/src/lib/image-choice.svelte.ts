@@ -1,5 +1,6 @@
 /** The image this person has chosen to send, or why the last choice was refused. */
-import { IntakeError, readImageFile, type PickedImage } from '../image/intake.ts';
+import { readImageFile, type PickedImage } from '../image/intake.ts';
+import { NOTHING_TO_USE, intakeMessage } from './messages.ts';
 
 export class ImageChoice {
   /** Raw: the pixel buffer inside must not become a deep proxy. */
@@ -17,7 +18,7 @@ export class ImageChoice {
       if (generation === this.#generation) this.picked = picked;
     } catch (err) {
       if (generation !== this.#generation) return;
-      this.error = err instanceof IntakeError ? err.message : `“${file.name}” could not be read.`;
+      this.error = intakeMessage(file.name, err);
     } finally {
       if (generation === this.#generation) this.busy = false;
     }
@@ -28,6 +29,6 @@ export class ImageChoice {
     const list = [...(files ?? [])];
     const file = list.find((f) => f.type.startsWith('image/') || /\.bmp$/i.test(f.name)) ?? list[0];
     if (file) void this.pick(file);
-    else this.error = 'Nothing to use there: drop or paste an image file.';
+    else this.error = NOTHING_TO_USE;
   }
 }

@@ -1,4 +1,9 @@
-/** Plain-language text for every failure code the edges report. */
+/**
+ * Plain-language text for every failure code the edges report: the one place where codes
+ * become words on the page.
+ */
+import { MAX_IMAGE_PIXELS } from '../../../shared/pixels/max-image-pixels.ts';
+import { IntakeError, MAX_FILE_MEGABYTES, type IntakeErrorCode } from '../image/intake.ts';
 import type { SignalingFailure } from '../net/signaling-client.ts';
 
 export const SIGNALING_MESSAGES: Record<SignalingFailure | 'CONNECTION_FAILED', string> = {
@@ -13,3 +18,25 @@ export const SIGNALING_MESSAGES: Record<SignalingFailure | 'CONNECTION_FAILED', 
   SERVER_UNREACHABLE: 'The signaling server cannot be reached. Check your connection; the page keeps trying.',
   CONNECTION_FAILED: 'The direct connection to the other person failed. Trying again…',
 };
+
+const notBmp = (name: string, detail?: string) => `“${name}” cannot be read as a BMP: ${detail}.`;
+
+const INTAKE_MESSAGES: Record<IntakeErrorCode, (name: string, detail?: string) => string> = {
+  EMPTY: (name) => `“${name}” is empty.`,
+  FILE_TOO_LARGE: (name) => `“${name}” is larger than ${MAX_FILE_MEGABYTES} MB.`,
+  TOO_MANY_PIXELS: (name, size) => `“${name}” has ${size} pixels; the limit is ${MAX_IMAGE_PIXELS.toLocaleString('en')} pixels.`,
+  NOT_AN_IMAGE: (name) => `“${name}” is not an image this browser can open.`,
+  NO_OFFSCREEN_CANVAS: () => 'This browser cannot draw images off screen.',
+  BAD_BMP: notBmp,
+  UNSUPPORTED_BMP: notBmp,
+  BMP_TOO_LARGE: notBmp,
+};
+
+/** What the page says when a chosen file is refused; `error` is anything reading it threw. */
+export function intakeMessage(fileName: string, error: unknown): string {
+  if (error instanceof IntakeError) return INTAKE_MESSAGES[error.code](error.fileName, error.detail);
+  return `“${fileName}” could not be read.`;
+}
+
+/** What the page says when a drop or paste held no file. */
+export const NOTHING_TO_USE = 'Nothing to use there: drop or paste an image file.';

@@ -1,11 +1,13 @@
 /**
  * The incoming image on screen, as strips of canvas painted by a worker (TiledCanvas), at the
  * resolution the screen shows them (redrawn when that changes: a narrower window, a zoom). Raw view:
- * each animation frame sends the worker just the rectangles the new packets touched, copied from
- * the receiver's RGBA buffer, a bounded area of strips per frame. Concealed view and loss map
- * need a whole-image pass, so they are redrawn on a slower timer and when the transfer ends.
+ * when the receiver's picture says changes wait, the next animation frame sends the worker just
+ * the rectangles that changed, copied from the picture's RGBA buffer, a bounded area of strips
+ * per frame. Concealed view and loss map need a whole-image pass, so they are redrawn on a
+ * slower timer and when the transfer ends.
  */
 import { untrack } from 'svelte';
+import type { Picture } from '../../../shared/picture/index.ts';
 import type { Receiver } from '../../../shared/transfer/index.ts';
 import { bmpBlob, pngBlob, receivedName, saveBlob } from '../image/download.ts';
 import { lossMapRgba } from '../image/loss-map.ts';
@@ -57,19 +59,28 @@ export class ReceiveDisplay {
   #redrawTimer: ReturnType<typeof setInterval> | undefined;
   #concealed: Uint8ClampedArray | null = null;
   #lossMap: Uint8ClampedArray | null = null;
+  #unwatch: (() => void) | undefined;
 
   show(receiver: Receiver): void {
+    this.#unwatch?.();
+    this.#unwatch = receiver.picture?.onChange(() => this.#onPictureChanged());
     this.receiver = receiver;
     this.painted = false;
+  }
+
+  /** The picture shown, when there is one. */
+  get #picture(): Picture | null {
+    return this.receiver?.picture ?? null;
   }
 
   /** Fills the two hosts with strips for the current receiver; the returned function unbinds them. */
   attach(host: HTMLElement, overlayHost: HTMLElement): () => void {
     const receiver = this.receiver;
-    if (!receiver) return () => {};
-    const { width, height } = receiver.manifest;
+    const picture = this.#picture;
+    if (!receiver || !picture) return () => {};
+    const { width, height } = picture;
     this.#host = host;
-    this.#painter = new TiledCanvas(host, width, height, shownWidth(width, host.getBoundingClientRect().width * devicePixelRatio));
+    this.#painter = new TiledCanvas(host, picture, shownWidth(width, host.getBoundingClientRect().width * devicePixelRatio));
     // The loss map's strips come with its first use.
     this.#overlayHost = overlayHost;
     overlayHost.replaceChildren();
@@ -98,11 +109,9 @@ export class ReceiveDisplay {
     };
   }
 
-  /** New packets landed: paint them on the next frame (calls within a frame coalesce). */
-  packetsArrived(): void {
-    // The packet channel also brings this page's own transfers their progress reports; only a
-    // receiver still receiving has anything new to paint.
-    if (this.#frame === 0 && this.#painter && this.receiver?.state === 'receiving') this.#frame = requestAnimationFrame(() => this.#paintFrame());
+  /** Changes wait in the picture: paint them on the next frame. */
+  #onPictureChanged(): void {
+    if (this.#frame === 0 && this.#painter) this.#frame = requestAnimationFrame(() => this.#paintFrame());
   }
 
   /**
@@ -114,8 +123,8 @@ export class ReceiveDisplay {
       this.#redrawAllAndMark();
       return;
     }
-    const receiver = this.receiver;
-    if (receiver && this.#painter) for (const rect of receiver.takeDirtyRects()) this.#painter.paintRect(receiver.rgba, rect);
+    const picture = this.#picture;
+    if (picture && this.#painter) for (const rect of picture.takeDirtyRects()) this.#painter.paintRect(picture.rgba, rect);
     this.#markPaintedOnceDone();
   }
 
@@ -141,29 +150,30 @@ export class ReceiveDisplay {
   /** The picture as shown: concealed when that view is on, without the loss map. */
   async downloadPng(): Promise<void> {
     const receiver = this.receiver;
-    if (!receiver) return;
+    const picture = this.#picture;
+    if (!receiver || !picture) return;
     const { width, height, fileName } = receiver.manifest;
-    const rgba = this.conceal && this.#concealed ? this.#concealed : receiver.rgba;
+    const rgba = this.conceal && this.#concealed ? this.#concealed : picture.rgba;
     saveBlob(await pngBlob(rgba, width, height), receivedName(fileName, 'png'));
   }
 
   #paintFrame(): void {
     this.#frame = 0;
-    const receiver = this.receiver;
-    if (!receiver || !this.#painter) return;
+    const picture = this.#picture;
+    if (!picture || !this.#painter) return;
     const start = performance.now();
     if (start < this.#nextPaintAt) {
-      // Too soon: the receiver keeps collecting dirty bands until the next try.
+      // Too soon: the picture keeps collecting dirty bands until the next try.
       this.#frame = requestAnimationFrame(() => this.#paintFrame());
       return;
     }
     // The concealed view is redrawn whole on the timer; a raw patch would un-conceal its holes.
     if (this.conceal) return;
-    this.#paintDirtyBands(receiver, this.#painter);
+    this.#paintDirtyBands(picture, this.#painter);
     const end = performance.now();
     this.#nextPaintAt = end + ((end - start) * (1 - PAINT_BUDGET)) / PAINT_BUDGET;
     // Changes beyond this frame's share: paint them on the next frames, even if no packet comes.
-    if (receiver.hasDirtyRects) this.#frame = requestAnimationFrame(() => this.#paintFrame());
+    if (picture.hasDirtyRects) this.#frame = requestAnimationFrame(() => this.#paintFrame());
   }
 
   /**
@@ -175,7 +185,7 @@ export class ReceiveDisplay {
     const painter = this.#painter;
     const painters = [painter, this.#overlayPainter].filter((p) => p !== null);
     void Promise.all(painters.map((p) => p.whenPainted())).then(() => {
-      if (this.receiver === receiver && this.#painter === painter && receiver?.state !== 'receiving' && !receiver?.hasDirtyRects) this.painted = true;
+      if (this.receiver === receiver && this.#painter === painter && receiver?.state !== 'receiving' && !receiver?.picture?.hasDirtyRects) this.painted = true;
     });
   }
 
@@ -187,16 +197,16 @@ export class ReceiveDisplay {
   }
 
   /**
-   * Paints changed bands, one at a time in the receiver's fair order, until {@link FRAME_PIXELS}
+   * Paints changed bands, one at a time in the picture's fair order, until {@link FRAME_PIXELS}
    * are painted or {@link FRAME_TILES} strips touched: scattered bands cost a strip each.
    */
-  #paintDirtyBands(receiver: Receiver, painter: TiledCanvas): void {
+  #paintDirtyBands(picture: Picture, painter: TiledCanvas): void {
     const touched = new Set<number>();
     let painted = 0;
-    while (receiver.hasDirtyRects && painted < FRAME_PIXELS && touched.size < FRAME_TILES) {
+    while (picture.hasDirtyRects && painted < FRAME_PIXELS && touched.size < FRAME_TILES) {
       // A budget of one pixel takes exactly one band.
-      for (const rect of receiver.takeDirtyRects(1)) {
-        painter.paintRect(receiver.rgba, rect);
+      for (const rect of picture.takeDirtyRects(1)) {
+        painter.paintRect(picture.rgba, rect);
         painted += rect.width * rect.height;
         for (let tile = painter.tileOf(rect.y), last = painter.tileOf(rect.y + rect.height - 1); tile <= last; tile++) touched.add(tile);
       }
@@ -206,12 +216,12 @@ export class ReceiveDisplay {
   /** The picture's place on screen changed size: new strips at the new resolution, painted whole. */
   #resize(shown: number): void {
     const receiver = this.receiver;
-    if (!receiver || !this.#painter || !this.#host || shown === this.#painter.shown.width) return;
-    const { width, height } = receiver.manifest;
+    const picture = this.#picture;
+    if (!receiver || !picture || !this.#painter || !this.#host || shown === this.#painter.shown.width) return;
     this.#painter.dispose();
     this.#overlayPainter?.dispose();
     this.#overlayPainter = null;
-    this.#painter = new TiledCanvas(this.#host, width, height, shown);
+    this.#painter = new TiledCanvas(this.#host, picture, shown);
     if (receiver.state === 'receiving') this.#redrawAll();
     else this.#redrawAllAndMark();
   }
@@ -226,20 +236,19 @@ export class ReceiveDisplay {
   }
 
   #redrawAll(): void {
-    const receiver = this.receiver;
-    if (!receiver || !this.#painter) return;
-    receiver.takeDirtyRects();
+    const picture = this.#picture;
+    if (!picture || !this.#painter) return;
+    picture.takeDirtyRects();
     if (this.conceal) {
-      this.#concealed = receiver.displayRgba(true, this.#concealed ?? undefined);
+      this.#concealed = picture.displayRgba(true, this.#concealed ?? undefined);
       this.#painter.paintAll(this.#concealed);
     } else {
-      this.#painter.paintAll(receiver.rgba);
+      this.#painter.paintAll(picture.rgba);
     }
     // When off, the overlay strips are hidden, and never made nor their buffer allocated until first used.
     if (!this.lossMap || !this.#overlayHost) return;
-    const { width, height } = receiver.manifest;
-    this.#overlayPainter ??= new TiledCanvas(this.#overlayHost, width, height, this.#painter.shown.width);
-    this.#lossMap = lossMapRgba(receiver.missingPixelMask(), this.#lossMap ?? new Uint8ClampedArray(receiver.rgba.length));
+    this.#overlayPainter ??= new TiledCanvas(this.#overlayHost, picture, this.#painter.shown.width);
+    this.#lossMap = lossMapRgba(picture.missingPixelMask(), this.#lossMap ?? new Uint8ClampedArray(picture.rgba.length));
     this.#overlayPainter.paintAll(this.#lossMap);
   }
 }

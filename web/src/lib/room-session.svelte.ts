@@ -13,11 +13,12 @@ import { LinkInfo } from './link-info.svelte.ts';
 
 export type PeerStatus = 'joining' | 'waiting' | 'connecting' | 'connected' | 'full' | 'failed';
 
-/** What the transfer side needs from the link; called only for the current link. */
+/**
+ * What the transfer side hears of the link; called only for the current link. What the peer
+ * sends does not pass through here: the listener names its inbox with `link.deliverTo`.
+ */
 export interface LinkListener {
   onLinkOpen(link: PeerLink): void;
-  onPacket(bytes: Uint8Array): void;
-  onControl(bytes: Uint8Array): void;
   onLinkClosed(): void;
 }
 
@@ -115,8 +116,6 @@ export class RoomSession {
     const link: PeerLink = new PeerLink(initiator, this.#ice, {
       onSignal: (data) => this.#sendSignal(remoteId, data),
       onOpen: () => this.#onLinkOpen(link),
-      onPacket: (bytes) => this.#listener.onPacket(bytes),
-      onControl: (bytes) => this.#listener.onControl(bytes),
       onStalled: () => this.#onLinkStalled(link),
       onClose: (failure) => this.#onLinkClosed(link, failure !== undefined),
     });

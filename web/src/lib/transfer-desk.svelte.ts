@@ -89,8 +89,9 @@ export class TransferDesk implements LinkListener {
     this.#refresh();
   }
 
-  onLinkOpen(link: Pick<PeerLink, 'control' | 'packets'>): void {
-    this.#session = new TransferSession({
+  /** A new link is open: a fresh session takes what the peer sends on it. */
+  onLinkOpen(link: Pick<PeerLink, 'control' | 'packets' | 'deliverTo'>): void {
+    const session = new TransferSession({
       control: link.control,
       packets: link.packets,
       now: () => performance.now(),
@@ -101,16 +102,9 @@ export class TransferDesk implements LinkListener {
       receiver: { onStateChange: (receiver) => this.#onReceiverStateChange(receiver) },
       onIncoming: (receiver) => this.#onIncoming(receiver),
     });
+    this.#session = session;
+    link.deliverTo(session);
     this.connected = true;
-  }
-
-  onPacket(bytes: Uint8Array): void {
-    this.#session?.receivePacket(bytes);
-    this.#display.packetsArrived();
-  }
-
-  onControl(bytes: Uint8Array): void {
-    this.#session?.receiveControl(bytes);
   }
 
   /** Unfinished transfers end as interrupted; what arrived stays on the canvas. */

@@ -5,6 +5,9 @@
  * - control: a second, reliable and ordered channel for manifests, receipts and completion.
  *   simple-peer's answering side replaces its channel on every `datachannel` event, so this
  *   one is pre-negotiated (`negotiated: true`, same id on both sides) and fires no such event.
+ *
+ * Whoever opens the link (RoomSession) hears of its state; what arrives on the channels goes
+ * straight to the inbox the transfer side names with {@link PeerLink.deliverTo}.
  */
 import SimplePeer from 'simple-peer/simplepeer.min.js';
 import type { PeerIceConfig, SignalData } from '../../../shared/events.ts';
@@ -14,19 +17,23 @@ const PACKET_CHANNEL: RTCDataChannelInit = { ordered: false, maxRetransmits: 0 }
 const CONTROL_CHANNEL: RTCDataChannelInit = { ordered: true, negotiated: true, id: 100 };
 /**
  * The other side may count the link as open (and start sending) a moment before this side
- * does. Messages of that moment are held and delivered on open: all control messages (they
- * must never be lost), and data packets up to this many (beyond it they count as lost).
+ * does. Messages of that moment are held until the link is open and has an inbox: all control
+ * messages (they must never be lost), and data packets up to this many (beyond it they count as lost).
  */
 const EARLY_PACKET_LIMIT = 4096;
 
 export type LinkFailure = 'CONNECTION_FAILED' | 'CHANNEL_ERROR';
 
+/** Where the messages the peer sends go: the transfer session. */
+export interface LinkInbox {
+  receivePacket(bytes: Uint8Array): void;
+  receiveControl(bytes: Uint8Array): void;
+}
+
 export interface PeerLinkHandlers {
   onSignal(data: SignalData): void;
   /** Both channels are open. */
   onOpen(): void;
-  onPacket(bytes: Uint8Array): void;
-  onControl(bytes: Uint8Array): void;
   /** ICE lost contact (consent checks unanswered for a few seconds); it may still recover. */
   onStalled(): void;
   /** The connection is gone for good; `failure` is undefined for an orderly close. */
@@ -50,6 +57,7 @@ export class PeerLink {
   #peerConnected = false;
   #open = false;
   #closed = false;
+  #inbox: LinkInbox | null = null;
   #earlyControl: Uint8Array[] = [];
   #earlyPackets: Uint8Array[] = [];
 
@@ -88,6 +96,12 @@ export class PeerLink {
   /** The RTCPeerConnection, for getStats() and the DTLS fingerprints; null once closed. */
   get connection(): RTCPeerConnection | null {
     return this.#internals._pc;
+  }
+
+  /** From now on the peer's messages go to `inbox`; those held until now go there at once if the link is open. */
+  deliverTo(inbox: LinkInbox): void {
+    this.#inbox = inbox;
+    this.#deliverEarly();
   }
 
   signal(data: SignalData): void {
@@ -149,20 +163,28 @@ export class PeerLink {
     if (this.#open || this.#closed || !this.#peerConnected || this.#control.readyState !== 'open') return;
     this.#open = true;
     this.#handlers.onOpen();
-    for (const bytes of this.#earlyControl) this.#handlers.onControl(bytes);
-    for (const bytes of this.#earlyPackets) this.#handlers.onPacket(bytes);
+    this.#deliverEarly();
+  }
+
+  #deliverEarly(): void {
+    const inbox = this.#inbox;
+    if (!this.#open || this.#closed || !inbox) return;
+    const control = this.#earlyControl;
+    const packets = this.#earlyPackets;
     this.#earlyControl = [];
     this.#earlyPackets = [];
+    for (const bytes of control) inbox.receiveControl(bytes);
+    for (const bytes of packets) inbox.receivePacket(bytes);
   }
 
   #onControlMessage(event: MessageEvent<ArrayBuffer>): void {
     const bytes = new Uint8Array(event.data);
-    if (this.#open) this.#handlers.onControl(bytes);
+    if (this.#open && this.#inbox) this.#inbox.receiveControl(bytes);
     else this.#earlyControl.push(bytes);
   }
 
   #onPacket(bytes: Uint8Array): void {
-    if (this.#open) this.#handlers.onPacket(bytes);
+    if (this.#open && this.#inbox) this.#inbox.receivePacket(bytes);
     else if (this.#earlyPackets.length < EARLY_PACKET_LIMIT) this.#earlyPackets.push(bytes);
   }
 

@@ -13,19 +13,14 @@ import type {
   SignalData,
   SignalingErrorCode,
 } from '../../../shared/events.ts';
+import { CodedError } from '../../../shared/coded-error.ts';
 
 const ACK_TIMEOUT_MS = 8_000;
 
 export type SignalingFailure = SignalingErrorCode | 'SERVER_UNREACHABLE';
 
-export class SignalingRequestError extends Error {
-  constructor(
-    readonly code: SignalingFailure,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SignalingRequestError';
-  }
+export class SignalingRequestError extends CodedError<SignalingFailure> {
+  override readonly name = 'SignalingRequestError';
 }
 
 export interface SignalingHandlers {

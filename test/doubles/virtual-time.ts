@@ -2,7 +2,7 @@
  * A clock and scheduler that only move when told to: tests and benchmarks run whole transfers,
  * latency and pacing included, deterministically and as fast as the CPU allows.
  */
-import type { Clock, Scheduler } from './channel.ts';
+import type { Clock, Scheduler } from '../../shared/transfer/channel.ts';
 
 interface Task {
   readonly at: number;

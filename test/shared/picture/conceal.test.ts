@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conceal } from '../../../shared/transfer/index.ts';
+import { conceal } from '../../../shared/picture/index.ts';
 
 const rgba = (r: number, g: number, b: number, a = 255): number => (r | (g << 8) | (b << 16) | (a << 24)) >>> 0;
 

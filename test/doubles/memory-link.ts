@@ -1,11 +1,11 @@
 /**
- * In-memory channels for tests, benchmarks and demos: a lossy, reordering, duplicating packet
+ * In-memory channels for tests and benchmarks: a lossy, reordering, duplicating packet
  * link with a bandwidth (so pacing is exercised) and a reliable, ordered control link. Seeded, so
  * every run is the same.
  */
-import type { Clock, ControlChannel, PacketChannel, Scheduler } from './channel.ts';
-import { createLossModel, type LossModel, type LossSpec } from './loss-model.ts';
-import { seededRandom } from './random.ts';
+import type { Clock, ControlChannel, PacketChannel, Scheduler } from '../../shared/transfer/channel.ts';
+import { createLossModel, type LossModel, type LossSpec } from '../../shared/transfer/loss-model.ts';
+import { seededRandom } from '../../shared/transfer/random.ts';
 
 export interface MemoryLinkOptions {
   readonly now: Clock;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BAND_ROWS, DirtyBands } from '../../../shared/transfer/dirty-bands.ts';
+import { BAND_ROWS, DirtyBands } from '../../../shared/picture/dirty-bands.ts';
 
 // A 100 × 64 image: four bands of 16 rows.
 const W = 100;

@@ -1,5 +1,5 @@
 /**
- * What changed since the UI last repainted, kept per band of {@link BAND_ROWS} rows: each band
+ * What changed since the display last repainted, kept per band of {@link BAND_ROWS} rows: each band
  * holds the bounding box of its own changes. One bounding box for the whole image would grow to
  * the whole image as soon as two packets land far apart (repair rounds resend packets from
  * everywhere), and repainting 24 megapixels costs tens of milliseconds in one go; bands keep the
