@@ -8,16 +8,20 @@
  */
 import SimplePeer from 'simple-peer/simplepeer.min.js';
 import type { IceServer, SignalData } from '../../../shared/events.ts';
+import { MAX_PACKET_BYTES } from '../../../shared/protocol/limits.ts';
 import type { ControlChannel, PacketChannel } from '../../../shared/transfer/channel.ts';
+import { EarlyMessages, binaryMessage } from './message-guard.ts';
 
 const PACKET_CHANNEL: RTCDataChannelInit = { ordered: false, maxRetransmits: 0 };
 const CONTROL_CHANNEL: RTCDataChannelInit = { ordered: true, negotiated: true, id: 100 };
 /**
  * The other side may count the link as open (and start sending) a moment before this side
- * does. Messages of that moment are held and delivered on open: all control messages (they
- * must never be lost), and data packets up to this many (beyond it they count as lost).
+ * does. Messages of that moment are held and delivered on open. A real peer sends a manifest
+ * and its first packets then; beyond these bounds packets count as lost and control messages
+ * as refused (a transfer missing one ends by the receiver's idle timeout).
  */
-const EARLY_PACKET_LIMIT = 4096;
+const EARLY_PACKETS = { messages: 4096, bytes: 4096 * MAX_PACKET_BYTES };
+const EARLY_CONTROL = { messages: 256, bytes: 1024 * 1024 };
 
 export type LinkFailure = 'CONNECTION_FAILED' | 'CHANNEL_ERROR';
 
@@ -50,8 +54,9 @@ export class PeerLink {
   #peerConnected = false;
   #open = false;
   #closed = false;
-  #earlyControl: Uint8Array[] = [];
-  #earlyPackets: Uint8Array[] = [];
+  #earlyControl = new EarlyMessages(EARLY_CONTROL.messages, EARLY_CONTROL.bytes);
+  #earlyPackets = new EarlyMessages(EARLY_PACKETS.messages, EARLY_PACKETS.bytes);
+  #refusedMessages = 0;
 
   constructor(initiator: boolean, iceServers: IceServer[], handlers: PeerLinkHandlers) {
     this.#handlers = handlers;
@@ -70,11 +75,11 @@ export class PeerLink {
     this.#control = pc.createDataChannel('control', CONTROL_CHANNEL);
     this.#control.binaryType = 'arraybuffer';
     this.#control.onopen = () => this.#onMaybeOpen();
-    this.#control.onmessage = (event: MessageEvent<ArrayBuffer>) => this.#onControlMessage(event);
+    this.#control.onmessage = (event: MessageEvent<unknown>) => this.#onControlMessage(event.data);
     this.#control.onclose = () => this.#onClose(undefined);
     this.#peer.on('signal', (data) => this.#handlers.onSignal(data as SignalData));
     this.#peer.on('connect', () => this.#onPeerConnect());
-    this.#peer.on('data', (data: Uint8Array) => this.#onPacket(data));
+    this.#peer.on('data', (data: unknown) => this.#onPacketMessage(data));
     this.#peer.on('close', () => this.#onClose(undefined));
     this.#peer.on('iceStateChange', (state: RTCIceConnectionState) => this.#onIceState(state));
     this.#peer.on('error', (err: Error & { code?: string }) => this.#onError(err));
@@ -82,6 +87,11 @@ export class PeerLink {
 
   get open(): boolean {
     return this.#open;
+  }
+
+  /** Messages refused before the engine saw them: text on either channel, control past the early bound. */
+  get refusedMessages(): number {
+    return this.#refusedMessages;
   }
 
   /** The RTCPeerConnection, for getStats() and the DTLS fingerprints; null once closed. */
@@ -131,7 +141,7 @@ export class PeerLink {
     // also places and paints them, that was measurable time and garbage (docs/benchmarks.md).
     // simple-peer clears this handler itself when it is destroyed.
     const channel = this.#internals._channel;
-    if (channel) channel.onmessage = (event: MessageEvent<ArrayBuffer>) => this.#onPacket(new Uint8Array(event.data));
+    if (channel) channel.onmessage = (event: MessageEvent<unknown>) => this.#onPacketMessage(event.data);
     this.#onMaybeOpen();
   }
 
@@ -148,21 +158,22 @@ export class PeerLink {
     if (this.#open || this.#closed || !this.#peerConnected || this.#control.readyState !== 'open') return;
     this.#open = true;
     this.#handlers.onOpen();
-    for (const bytes of this.#earlyControl) this.#handlers.onControl(bytes);
-    for (const bytes of this.#earlyPackets) this.#handlers.onPacket(bytes);
-    this.#earlyControl = [];
-    this.#earlyPackets = [];
+    for (const bytes of this.#earlyControl.drain()) this.#handlers.onControl(bytes);
+    for (const bytes of this.#earlyPackets.drain()) this.#handlers.onPacket(bytes);
   }
 
-  #onControlMessage(event: MessageEvent<ArrayBuffer>): void {
-    const bytes = new Uint8Array(event.data);
-    if (this.#open) this.#handlers.onControl(bytes);
-    else this.#earlyControl.push(bytes);
+  #onControlMessage(data: unknown): void {
+    const bytes = binaryMessage(data);
+    if (!bytes) this.#refusedMessages++;
+    else if (this.#open) this.#handlers.onControl(bytes);
+    else if (!this.#earlyControl.push(bytes)) this.#refusedMessages++;
   }
 
-  #onPacket(bytes: Uint8Array): void {
-    if (this.#open) this.#handlers.onPacket(bytes);
-    else if (this.#earlyPackets.length < EARLY_PACKET_LIMIT) this.#earlyPackets.push(bytes);
+  #onPacketMessage(data: unknown): void {
+    const bytes = binaryMessage(data);
+    if (!bytes) this.#refusedMessages++;
+    else if (this.#open) this.#handlers.onPacket(bytes);
+    else this.#earlyPackets.push(bytes);
   }
 
   #onError(err: Error & { code?: string }): void {
