@@ -1,4 +1,5 @@
 /** Plain-language text for every failure code the edges report. */
+import type { SasErrorCode } from '../net/short-auth-string.ts';
 import type { SignalingFailure } from '../net/signaling-client.ts';
 
 export const SIGNALING_MESSAGES: Record<SignalingFailure | 'CONNECTION_FAILED', string> = {
@@ -11,4 +12,12 @@ export const SIGNALING_MESSAGES: Record<SignalingFailure | 'CONNECTION_FAILED', 
   INTERNAL: 'The server had a problem handling the request. Try again.',
   SERVER_UNREACHABLE: 'The signaling server cannot be reached. Check your connection; the page keeps trying.',
   CONNECTION_FAILED: 'The direct connection to the other person failed. Trying again…',
+};
+
+export const VERIFICATION_ERRORS: Record<SasErrorCode | 'NO_FINGERPRINT', string> = {
+  COMMITMENT_MISMATCH:
+    'Verification failed: the other side’s messages were changed on the way. Someone may sit in between; do not send anything private.',
+  OUT_OF_ORDER: 'Verification failed: the other side broke the verification exchange. Someone may sit in between.',
+  MALFORMED: 'Verification failed: the other side sent a malformed verification message. Someone may sit in between.',
+  NO_FINGERPRINT: 'No verification code: the connection has no certificate fingerprint to check.',
 };

@@ -5,6 +5,8 @@
  * - control: a second, reliable and ordered channel for manifests, receipts and completion.
  *   simple-peer's answering side replaces its channel on every `datachannel` event, so this
  *   one is pre-negotiated (`negotiated: true`, same id on both sides) and fires no such event.
+ * - verification: a third pre-negotiated reliable channel for the verification code's
+ *   commit/reveal messages (short-auth-string.ts), kept out of the transfer protocol.
  */
 import SimplePeer from 'simple-peer/simplepeer.min.js';
 import type { IceServer, SignalData } from '../../../shared/events.ts';
@@ -14,6 +16,9 @@ import { EarlyMessages, binaryMessage } from './message-guard.ts';
 
 const PACKET_CHANNEL: RTCDataChannelInit = { ordered: false, maxRetransmits: 0 };
 const CONTROL_CHANNEL: RTCDataChannelInit = { ordered: true, negotiated: true, id: 100 };
+const VERIFICATION_CHANNEL: RTCDataChannelInit = { ordered: true, negotiated: true, id: 101 };
+/** The verification exchange is two 33-byte messages each way; a few more are a peer's noise. */
+const EARLY_VERIFICATION = { messages: 8, bytes: 1024 };
 /**
  * The other side may count the link as open (and start sending) a moment before this side
  * does. Messages of that moment are held and delivered on open. A real peer sends a manifest
@@ -37,6 +42,13 @@ export interface PeerLinkHandlers {
   onClose(failure: LinkFailure | undefined): void;
 }
 
+/** A small reliable channel of its own for the verification exchange. */
+export interface VerificationChannel {
+  send(bytes: Uint8Array): void;
+  /** Sets the one handler; messages that came before it are handed over at once. */
+  onMessage(handler: (bytes: Uint8Array) => void): void;
+}
+
 interface SimplePeerInternals {
   _pc: RTCPeerConnection | null;
   _channel: RTCDataChannel | null;
@@ -47,9 +59,22 @@ export class PeerLink {
   readonly packets: PacketChannel;
   /** The reliable channel, as the transfer engine wants it. */
   readonly control: ControlChannel = { send: (bytes) => this.#sendControl(bytes) };
+  /** The verification channel: messages that come before `onMessage` is set wait (bounded) for it. */
+  readonly verification: VerificationChannel = {
+    send: (bytes) => {
+      if (this.#verification.readyState === 'open') this.#verification.send(bytes as Uint8Array<ArrayBuffer>);
+    },
+    onMessage: (handler) => {
+      this.#onVerification = handler;
+      for (const bytes of this.#earlyVerification.drain()) handler(bytes);
+    },
+  };
   readonly #peer: SimplePeer.Instance;
   readonly #internals: SimplePeerInternals;
   readonly #control: RTCDataChannel;
+  readonly #verification: RTCDataChannel;
+  #onVerification: ((bytes: Uint8Array) => void) | null = null;
+  #earlyVerification = new EarlyMessages(EARLY_VERIFICATION.messages, EARLY_VERIFICATION.bytes);
   readonly #handlers: PeerLinkHandlers;
   #peerConnected = false;
   #open = false;
@@ -77,6 +102,10 @@ export class PeerLink {
     this.#control.onopen = () => this.#onMaybeOpen();
     this.#control.onmessage = (event: MessageEvent<unknown>) => this.#onControlMessage(event.data);
     this.#control.onclose = () => this.#onClose(undefined);
+    this.#verification = pc.createDataChannel('verification', VERIFICATION_CHANNEL);
+    this.#verification.binaryType = 'arraybuffer';
+    this.#verification.onopen = () => this.#onMaybeOpen();
+    this.#verification.onmessage = (event: MessageEvent<unknown>) => this.#onVerificationMessage(event.data);
     this.#peer.on('signal', (data) => this.#handlers.onSignal(data as SignalData));
     this.#peer.on('connect', () => this.#onPeerConnect());
     this.#peer.on('data', (data: unknown) => this.#onPacketMessage(data));
@@ -106,6 +135,7 @@ export class PeerLink {
   close(): void {
     this.#closed = true;
     this.#control.close();
+    this.#verification.close();
     this.#peer.destroy();
   }
 
@@ -155,7 +185,8 @@ export class PeerLink {
   }
 
   #onMaybeOpen(): void {
-    if (this.#open || this.#closed || !this.#peerConnected || this.#control.readyState !== 'open') return;
+    if (this.#open || this.#closed || !this.#peerConnected) return;
+    if (this.#control.readyState !== 'open' || this.#verification.readyState !== 'open') return;
     this.#open = true;
     this.#handlers.onOpen();
     for (const bytes of this.#earlyControl.drain()) this.#handlers.onControl(bytes);
@@ -167,6 +198,13 @@ export class PeerLink {
     if (!bytes) this.#refusedMessages++;
     else if (this.#open) this.#handlers.onControl(bytes);
     else if (!this.#earlyControl.push(bytes)) this.#refusedMessages++;
+  }
+
+  #onVerificationMessage(data: unknown): void {
+    const bytes = binaryMessage(data);
+    if (!bytes) this.#refusedMessages++;
+    else if (this.#onVerification) this.#onVerification(bytes);
+    else if (!this.#earlyVerification.push(bytes)) this.#refusedMessages++;
   }
 
   #onPacketMessage(data: unknown): void {
