@@ -62,8 +62,13 @@ export interface AppPair {
   close(): Promise<void>;
 }
 
+export interface OpenRoomOptions {
+  /** A script run in the second page before any of the app's (page.addInitScript), e.g. to capture its data channels. */
+  receiverInitScript?: string;
+}
+
 /** Landing page → "Create a room" → `/r/<id>`; the second page opens the link shown there; both reach `connected`. */
-export async function openRoom(browser: Browser, server: AppServer): Promise<AppPair> {
+export async function openRoom(browser: Browser, server: AppServer, options: OpenRoomOptions = {}): Promise<AppPair> {
   const sender = await openPeerPage(browser, 'sender');
   const pages: PeerPage[] = [sender];
   const close = async () => {
@@ -79,6 +84,7 @@ export async function openRoom(browser: Browser, server: AppServer): Promise<App
 
     const receiver = await openPeerPage(browser, 'receiver');
     pages.push(receiver);
+    if (options.receiverInitScript) await receiver.page.addInitScript({ content: options.receiverInitScript });
     await receiver.page.goto(roomUrl);
     for (const peer of pages) {
       await waitForPeerStatus(peer.page, 'connected', CONNECT_TIMEOUT_MS);
