@@ -31,6 +31,8 @@ declare global {
 
 export interface AppServer {
   url: string;
+  /** The socket.io server, for a test that plays a meddling server. */
+  io: ReturnType<typeof createSignalingServer>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function startAppServer(staticDir = E2E_WEB_DIST): Promise<AppServe
   const { port } = http.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    io,
     close: async () => {
       // Keep-alive connections from the pages would hold the http server open; io.close() closes it.
       http.closeAllConnections();

@@ -45,13 +45,13 @@ export class LinkInfo {
       remoteFingerprint: remote,
       send: (bytes) => channel.send(bytes),
     });
+    exchange.start();
     channel.onMessage((bytes) => {
       exchange.receive(bytes);
       if (generation !== this.#generation) return;
       this.code = exchange.code;
       this.verificationError = exchange.error?.code ?? null;
     });
-    exchange.start();
   }
 
   async #poll(pc: RTCPeerConnection, generation: number): Promise<void> {

@@ -77,6 +77,7 @@ export class ShortAuthString {
   #peerCommitment: Uint8Array | null = null;
   #code: string | null = null;
   #error: SasError | null = null;
+  #started = false;
 
   constructor(private readonly options: ShortAuthStringOptions) {
     if (options.nonce.length !== NONCE_BYTES) throw new RangeError(`nonce must be ${NONCE_BYTES} bytes, got ${options.nonce.length}`);
@@ -95,7 +96,10 @@ export class ShortAuthString {
     return this.#error;
   }
 
+  /** Sends this side's commitment; once only (a commitment that comes first starts it too). */
   start(): void {
+    if (this.#started) return;
+    this.#started = true;
     this.options.send(message(SasMessageType.COMMIT, commitment(this.options.nonce, this.options.localFingerprint)));
   }
 
@@ -119,6 +123,8 @@ export class ShortAuthString {
       case SasMessageType.COMMIT:
         if (this.#peerCommitment) throw new SasError('OUT_OF_ORDER', 'a second commitment');
         this.#peerCommitment = body;
+        // The other side must see this side's commitment before its reveal, however the two started.
+        this.start();
         // Only now, with the other side bound to its nonce, may this side reveal its own.
         this.options.send(message(SasMessageType.REVEAL, this.options.nonce));
         this.#state = 'revealed';
