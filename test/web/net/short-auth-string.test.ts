@@ -1,4 +1,5 @@
 /** The commit-then-reveal exchange behind the verification code, both sides in memory. */
+import { readFileSync } from 'node:fs';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 import {
@@ -27,7 +28,26 @@ function pair(aSees = { local: FP_A, remote: FP_B }, bSees = { local: FP_B, remo
   return { a, b, toA, toB, deliver };
 }
 
+const doc = readFileSync(new URL('../../../docs/protocol.md', import.meta.url), 'utf8');
+const docVector = (name: string) =>
+  new RegExp('```hex sas=' + name + '\\n([\\s\\S]*?)```').exec(doc)![1]!.trim().replace(/\s+/g, '');
+
 describe('the verification code', () => {
+  it('sends exactly the messages docs/protocol.md gives as test vectors', () => {
+    const { a, b, toB, deliver } = pair();
+    a.start();
+    expect(bytesToHex(toB[0]!)).toBe(docVector('commit'));
+    b.start();
+    b.receive(toB.shift()!);
+    deliver();
+    const sentByA: string[] = [];
+    const a2 = new ShortAuthString({ nonce: nonce(1), localFingerprint: FP_A, remoteFingerprint: FP_B, send: (m) => sentByA.push(bytesToHex(m)) });
+    a2.start();
+    a2.receive(Uint8Array.of(SasMessageType.COMMIT, ...commitment(nonce(2), FP_B)));
+    expect(sentByA[1]).toBe(docVector('reveal'));
+    expect(doc).toContain(`The code on both sides: \`${a.code}\``);
+  });
+
   it('is the same six digits on both sides, and matches the documented test vector', () => {
     const { a, b, deliver } = pair();
     a.start();
