@@ -3,8 +3,8 @@
  * sender or receiver by transfer id, creates receivers from manifests, and counts what it
  * cannot route. A transfer that has ended is let go (a 24-megapixel receiver holds 168 MB);
  * only its id is kept, so that its late packets count as stale. What the peer's transfers may
- * cost this side is bounded by incoming-budget.ts. Transfer ids are per sending side; message types say which side a message is
- * for, so both peers may use the same ids at once.
+ * cost this side is bounded by incoming-budget.ts. Transfer ids are per sending side; message
+ * types say which side a message is for, so both peers may use the same ids at once.
  */
 import {
   CancelOrigin,
@@ -43,6 +43,8 @@ export interface TransferSessionOptions {
 /**
  * Data packets kept for transfer ids this side has no manifest for yet. The manifest travels on
  * the other channel and can be overtaken by the first packets; those are replayed when it comes.
+ * A decoded packet is at most MAX_PACKET_BYTES, so these hold at most about 1.2 MB, whatever
+ * ids a peer makes up.
  */
 export const MAX_EARLY_PACKETS = 1024;
 
