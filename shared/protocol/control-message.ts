@@ -71,6 +71,8 @@ export const CancelReason = {
   REFUSED: 1,
   /** The peer hit an error it cannot recover from. */
   ERROR: 2,
+  /** The receiver is still receiving another image from this peer (one at a time). */
+  BUSY: 3,
 } as const;
 export type CancelReason = (typeof CancelReason)[keyof typeof CancelReason];
 
@@ -186,10 +188,10 @@ export function decodeControlMessage(bytes: Uint8Array, limits?: ManifestLimits)
       const origin = r.u8('origin');
       if (origin !== CancelOrigin.SENDER && origin !== CancelOrigin.RECEIVER) throw invalid('cancel', `unknown origin ${origin}`);
       const reason = r.u8('reason');
-      if (reason !== CancelReason.USER && reason !== CancelReason.REFUSED && reason !== CancelReason.ERROR) {
+      if (!Object.values<number>(CancelReason).includes(reason)) {
         throw invalid('cancel', `unknown reason ${reason}`);
       }
-      message = { type: 'cancel', transferId, origin, reason };
+      message = { type: 'cancel', transferId, origin, reason: reason as CancelReason };
       break;
     }
     case MessageType.PROGRESS: {

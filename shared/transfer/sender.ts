@@ -153,6 +153,7 @@ export class Sender {
   /** Cancels the CRC in progress or the next scheduled pump. */
   private pendingWork: (() => void) | undefined;
   private verdict: Complete | undefined;
+  private receiverReason: CancelReason | null = null;
   private counts = { packetsSent: 0, simulatedDrops: 0, repairResends: 0, bytes: 0 };
   private readonly pixels: Uint8Array;
 
@@ -373,9 +374,15 @@ export class Sender {
     this.end(message.verdict === Verdict.COMPLETE ? 'complete' : 'incomplete');
   }
 
-  /** The receiver cancelled. */
-  handleCancel(): void {
+  /** The receiver cancelled, for `reason`; {@link refusal} keeps it. */
+  handleCancel(reason?: CancelReason): void {
+    if (this._state === 'preparing' || this._state === 'sending' || this._state === 'waiting') this.receiverReason = reason ?? null;
     this.interrupt();
+  }
+
+  /** Why the receiver cancelled this transfer, or null when it did not. */
+  get refusal(): CancelReason | null {
+    return this.receiverReason;
   }
 
   /** This side gives up: tells the receiver and stops sending. */

@@ -2,8 +2,9 @@
  * One peer connection's transfers, both directions: routes every incoming message to its
  * sender or receiver by transfer id, creates receivers from manifests, and counts what it
  * cannot route. A transfer that has ended is let go (a 24-megapixel receiver holds 168 MB);
- * only its id is kept, so that its late packets count as stale. Transfer ids are per sending side; message types say which side a message is
- * for, so both peers may use the same ids at once.
+ * only its id is kept, so that its late packets count as stale. What the peer's transfers may
+ * cost this side is bounded by incoming-budget.ts. Transfer ids are per sending side; message
+ * types say which side a message is for, so both peers may use the same ids at once.
  */
 import {
   CancelOrigin,
@@ -21,6 +22,7 @@ import {
 } from '../protocol/index.ts';
 import type { NativeImage } from '../pixels/pixel-format.ts';
 import type { Clock, ControlChannel, PacketChannel, Scheduler } from './channel.ts';
+import { IdleWatch, MAX_INCOMING_TRANSFERS, RecentIds } from './incoming-budget.ts';
 import { Receiver, type ReceiverOptions } from './receiver.ts';
 import { Sender, type SenderOptions } from './sender.ts';
 
@@ -41,6 +43,8 @@ export interface TransferSessionOptions {
 /**
  * Data packets kept for transfer ids this side has no manifest for yet. The manifest travels on
  * the other channel and can be overtaken by the first packets; those are replayed when it comes.
+ * A decoded packet is at most MAX_PACKET_BYTES, so these hold at most about 1.2 MB, whatever
+ * ids a peer makes up.
  */
 export const MAX_EARLY_PACKETS = 1024;
 
@@ -55,19 +59,25 @@ export interface SessionStats {
   readonly malformedPackets: number;
   /** Control messages that failed to decode or made no sense (a receipt naming unknown packets). */
   readonly malformedControl: number;
-  /** Manifests refused (limits, invalid fields); the peer was sent a cancel. */
+  /** Manifests refused (limits, invalid fields, busy); the peer was sent a cancel. */
   readonly refused: number;
+  /** Of `refused`: manifests that came while another image was still being received. */
+  readonly busy: number;
+  /** Receivers ended because their sender fell silent. */
+  readonly idle: number;
 }
 
 export class TransferSession {
   private readonly senders = new Map<number, Sender>();
   private readonly receivers = new Map<number, Receiver>();
-  /** Ids of this side's receivers that have ended. */
-  private readonly endedReceivers = new Set<number>();
+  /** Ids of this side's latest receivers that have ended. */
+  private readonly endedReceivers = new RecentIds();
+  /** One per receiver, keyed like `receivers`. */
+  private readonly idleWatches = new Map<number, IdleWatch>();
   private nextTransferId = 1;
   /** Packets that came before their manifest, oldest first. */
   private early: { transferId: number; packet: DataPacket }[] = [];
-  private counts = { foreign: 0, stale: 0, malformedPackets: 0, malformedControl: 0, refused: 0 };
+  private counts = { foreign: 0, stale: 0, malformedPackets: 0, malformedControl: 0, refused: 0, busy: 0, idle: 0 };
 
   constructor(private readonly options: TransferSessionOptions) {}
 
@@ -130,6 +140,10 @@ export class TransferSession {
         if (this.receivers.has(message.transferId) || this.endedReceivers.has(message.transferId)) return;
         const { type: _type, ...manifest } = message;
         const { now, schedule, control, packets, receiver: receiverOptions } = this.options;
+        if (this.receivers.size >= MAX_INCOMING_TRANSFERS) {
+          this.refuseBusy(manifest.transferId);
+          return;
+        }
         let receiver: Receiver;
         try {
           receiver = new Receiver(manifest, {
@@ -155,11 +169,13 @@ export class TransferSession {
           });
         }
         this.receivers.set(message.transferId, receiver);
+        this.idleWatches.set(message.transferId, new IdleWatch(now, schedule, () => this.endIdle(receiver)));
         this.options.onIncoming?.(receiver);
         this.replayEarly(receiver);
         return;
       }
       case 'end-of-pass':
+        this.idleWatches.get(message.transferId)?.heard();
         this.receivers.get(message.transferId)?.handleEndOfPass(message);
         return;
       case 'receipt':
@@ -174,7 +190,7 @@ export class TransferSession {
         return;
       case 'cancel':
         if (message.origin === CancelOrigin.SENDER) this.receivers.get(message.transferId)?.handleCancel();
-        else this.senders.get(message.transferId)?.handleCancel();
+        else this.senders.get(message.transferId)?.handleCancel(message.reason);
         return;
     }
   }
@@ -197,6 +213,7 @@ export class TransferSession {
     const { packet } = message;
     const receiver = this.receivers.get(packet.transferId);
     if (receiver) {
+      this.idleWatches.get(packet.transferId)?.heard();
       receiver.handlePacket(packet);
       return;
     }
@@ -212,7 +229,25 @@ export class TransferSession {
 
   private retire(receiver: Receiver): void {
     this.receivers.delete(receiver.transferId);
+    this.idleWatches.get(receiver.transferId)?.stop();
+    this.idleWatches.delete(receiver.transferId);
     this.endedReceivers.add(receiver.transferId);
+  }
+
+  /** A second image while one is arriving: the peer hears why, and the one arriving carries on. */
+  private refuseBusy(transferId: number): void {
+    this.counts.refused++;
+    this.counts.busy++;
+    this.options.control.send(
+      encodeControlMessage({ type: 'cancel', transferId, origin: CancelOrigin.RECEIVER, reason: CancelReason.BUSY }),
+    );
+  }
+
+  /** Its sender fell silent: tell it (in case it is still there) and free the slot. */
+  private endIdle(receiver: Receiver): void {
+    if (receiver.state !== 'receiving') return;
+    this.counts.idle++;
+    receiver.cancel(CancelReason.ERROR);
   }
 
   private replayEarly(receiver: Receiver): void {
@@ -228,6 +263,8 @@ export class TransferSession {
     // Copies: interrupting a transfer removes it from its map.
     for (const sender of [...this.senders.values()]) sender.interrupt();
     for (const receiver of [...this.receivers.values()]) receiver.interrupt();
+    for (const watch of this.idleWatches.values()) watch.stop();
+    this.idleWatches.clear();
   }
 
   get stats(): SessionStats {

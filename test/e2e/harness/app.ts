@@ -32,6 +32,8 @@ declare global {
 
 export interface AppServer {
   url: string;
+  /** The socket.io server, for a test that plays a meddling server. */
+  io: ReturnType<typeof createSignalingServer>;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function startAppServer(staticDir = E2E_WEB_DIST, options: AppServe
   const { port } = http.address() as AddressInfo;
   return {
     url: `http://${host}:${port}`,
+    io,
     close: async () => {
       // Keep-alive connections from the pages would hold the http server open; io.close() closes it.
       http.closeAllConnections();
@@ -78,6 +81,8 @@ export interface OpenRoomOptions {
   prepare?: (peer: PeerPage) => Promise<void>;
   /** false: return once both pages know of each other (`connecting` or `connected`). Default true. */
   waitForConnection?: boolean;
+  /** A script run in the second page before any of the app's (page.addInitScript), e.g. to capture its data channels. */
+  receiverInitScript?: string;
 }
 
 /** Landing page → "Create a room" → `/r/<id>`; the second page opens the link shown there; both reach `connected`. */
@@ -99,6 +104,7 @@ export async function openRoom(browser: Browser, server: AppServer, options: Ope
     const receiver = await openPeerPage(options.receiverBrowser ?? browser, 'receiver');
     pages.push(receiver);
     await options.prepare?.(receiver);
+    if (options.receiverInitScript) await receiver.page.addInitScript({ content: options.receiverInitScript });
     await receiver.page.goto(roomUrl);
     if (options.waitForConnection === false) {
       for (const peer of pages) {

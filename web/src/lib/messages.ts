@@ -4,6 +4,7 @@
  */
 import { MAX_IMAGE_PIXELS } from '../../../shared/pixels/max-image-pixels.ts';
 import { IntakeError, MAX_FILE_MEGABYTES, type IntakeErrorCode } from '../image/intake.ts';
+import type { SasErrorCode } from '../net/short-auth-string.ts';
 import type { SignalingFailure } from '../net/signaling-client.ts';
 
 export const SIGNALING_MESSAGES: Record<SignalingFailure | 'CONNECTION_FAILED', string> = {
@@ -40,3 +41,11 @@ export function intakeMessage(fileName: string, error: unknown): string {
 
 /** What the page says when a drop or paste held no file. */
 export const NOTHING_TO_USE = 'Nothing to use there: drop or paste an image file.';
+
+export const VERIFICATION_ERRORS: Record<SasErrorCode | 'NO_FINGERPRINT', string> = {
+  COMMITMENT_MISMATCH:
+    'Verification failed: the other side’s messages were changed on the way. Someone may sit in between; do not send anything private.',
+  OUT_OF_ORDER: 'Verification failed: the other side broke the verification exchange. Someone may sit in between.',
+  MALFORMED: 'Verification failed: the other side sent a malformed verification message. Someone may sit in between.',
+  NO_FINGERPRINT: 'No verification code: the connection has no certificate fingerprint to check.',
+};

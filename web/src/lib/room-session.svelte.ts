@@ -135,7 +135,7 @@ export class RoomSession {
     if (link !== this.#link) return;
     this.failure = null;
     this.#setStatus('connected');
-    if (link.connection) this.info.start(link.connection);
+    if (link.connection) this.info.start(link.connection, link.verification);
     this.#listener.onLinkOpen(link);
   }
 

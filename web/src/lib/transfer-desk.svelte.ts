@@ -13,12 +13,15 @@ import {
 import type { PeerLink } from '../net/peer-link.ts';
 import { chartColumns, type ChartColumns, type LossPoint } from './chart-columns.ts';
 import { lossSpecFor } from './loss-spec.ts';
+import { NO_REFUSALS, RECEIVER_CANCEL_TEXT, peerRefusals, sameRefusals, type PeerRefusals } from './peer-refusals.ts';
 import type { ReceiveDisplay } from './receive-display.svelte.ts';
 import type { LinkListener } from './room-session.svelte.ts';
 import type { SendOptions } from './send-options.svelte.ts';
 import { lossPercent, lostPackets, receiverStats, senderStats, type TransferStats } from './transfer-stats.ts';
 
 const REFRESH_MS = 200;
+/** Refusals are rare and a person reads them, so a slower poll than the figures'. */
+const REFUSALS_REFRESH_MS = 1_000;
 
 /** What the page says about a transfer; the testids carry these words. */
 export type TransferPhase = 'sending' | 'receiving' | 'repairing' | 'complete' | 'incomplete' | 'interrupted';
@@ -34,6 +37,8 @@ export interface TransferView {
   phase: TransferPhase;
   stats: TransferStats;
   chart: ChartColumns;
+  /** Why the other side stopped this page's image, when it did. */
+  refusal: string | null;
 }
 
 interface Tracked {
@@ -47,12 +52,15 @@ export class TransferDesk implements LinkListener {
   /** Every transfer of this page, newest first. */
   history = $state.raw<TransferView[]>([]);
   connected = $state(false);
+  /** What this page refused from the other person on the current link. */
+  refusals = $state.raw<PeerRefusals>(NO_REFUSALS);
 
   readonly #display: ReceiveDisplay;
   #session: TransferSession | null = null;
   #tracked: Tracked[] = [];
   #nextKey = 1;
   #timer: ReturnType<typeof setInterval> | undefined;
+  #refusalsTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(display: ReceiveDisplay) {
     this.#display = display;
@@ -90,7 +98,7 @@ export class TransferDesk implements LinkListener {
   }
 
   /** A new link is open: a fresh session takes what the peer sends on it. */
-  onLinkOpen(link: Pick<PeerLink, 'control' | 'packets' | 'deliverTo'>): void {
+  onLinkOpen(link: Pick<PeerLink, 'control' | 'packets' | 'deliverTo'> & Partial<Pick<PeerLink, 'refusedMessages'>>): void {
     const session = new TransferSession({
       control: link.control,
       packets: link.packets,
@@ -105,6 +113,12 @@ export class TransferDesk implements LinkListener {
     this.#session = session;
     link.deliverTo(session);
     this.connected = true;
+    this.refusals = NO_REFUSALS;
+    clearInterval(this.#refusalsTimer);
+    this.#refusalsTimer = setInterval(() => {
+      const refusals = peerRefusals(session.stats, link.refusedMessages ?? 0);
+      if (!sameRefusals(refusals, this.refusals)) this.refusals = refusals;
+    }, REFUSALS_REFRESH_MS);
   }
 
   /** Unfinished transfers end as interrupted; what arrived stays on the canvas. */
@@ -112,11 +126,13 @@ export class TransferDesk implements LinkListener {
     this.#session?.close();
     this.#session = null;
     this.connected = false;
+    clearInterval(this.#refusalsTimer);
     this.#refresh();
   }
 
   dispose(): void {
     clearInterval(this.#timer);
+    clearInterval(this.#refusalsTimer);
     this.#session?.close();
     this.#session = null;
   }
@@ -173,6 +189,7 @@ function viewOf(tracked: Tracked): TransferView {
       phase,
       stats: senderStats(sender.stats),
       chart: chartColumns(sender.timeSeries(), TIME_SERIES_INTERVAL_MS),
+      refusal: sender.refusal === null ? null : RECEIVER_CANCEL_TEXT[sender.refusal],
     };
   }
   const { receiver, lossTrail } = e;
@@ -186,6 +203,7 @@ function viewOf(tracked: Tracked): TransferView {
     phase,
     stats,
     chart: chartColumns(receiver.timeSeries(), TIME_SERIES_INTERVAL_MS, lossTrail),
+    refusal: null,
   };
 }
 

@@ -5,22 +5,31 @@
  * - control: a second, reliable and ordered channel for manifests, receipts and completion.
  *   simple-peer's answering side replaces its channel on every `datachannel` event, so this
  *   one is pre-negotiated (`negotiated: true`, same id on both sides) and fires no such event.
+ * - verification: a third pre-negotiated reliable channel for the verification code's
+ *   commit/reveal messages (short-auth-string.ts), kept out of the transfer protocol.
  *
- * Whoever opens the link (RoomSession) hears of its state; what arrives on the channels goes
- * straight to the inbox the transfer side names with {@link PeerLink.deliverTo}.
+ * Whoever opens the link (RoomSession) hears of its state; what arrives on the packet and control
+ * channels goes straight to the inbox the transfer side names with {@link PeerLink.deliverTo}.
  */
 import SimplePeer from 'simple-peer/simplepeer.min.js';
 import type { PeerIceConfig, SignalData } from '../../../shared/events.ts';
+import { MAX_PACKET_BYTES } from '../../../shared/protocol/limits.ts';
 import type { ControlChannel, PacketChannel } from '../../../shared/transfer/channel.ts';
+import { EarlyMessages, binaryMessage } from './message-guard.ts';
 
 const PACKET_CHANNEL: RTCDataChannelInit = { ordered: false, maxRetransmits: 0 };
 const CONTROL_CHANNEL: RTCDataChannelInit = { ordered: true, negotiated: true, id: 100 };
+const VERIFICATION_CHANNEL: RTCDataChannelInit = { ordered: true, negotiated: true, id: 101 };
+/** The verification exchange is two 33-byte messages each way; a few more are a peer's noise. */
+const EARLY_VERIFICATION = { messages: 8, bytes: 1024 };
 /**
  * The other side may count the link as open (and start sending) a moment before this side
- * does. Messages of that moment are held until the link is open and has an inbox: all control
- * messages (they must never be lost), and data packets up to this many (beyond it they count as lost).
+ * does. Messages of that moment are held until the link is open and has an inbox. A real peer
+ * sends a manifest and its first packets then; beyond these bounds packets count as lost and
+ * control messages as refused (a transfer missing one ends by the receiver's idle timeout).
  */
-const EARLY_PACKET_LIMIT = 4096;
+const EARLY_PACKETS = { messages: 4096, bytes: 4096 * MAX_PACKET_BYTES };
+const EARLY_CONTROL = { messages: 256, bytes: 1024 * 1024 };
 
 export type LinkFailure = 'CONNECTION_FAILED' | 'CHANNEL_ERROR';
 
@@ -40,6 +49,13 @@ export interface PeerLinkHandlers {
   onClose(failure: LinkFailure | undefined): void;
 }
 
+/** A small reliable channel of its own for the verification exchange. */
+export interface VerificationChannel {
+  send(bytes: Uint8Array): void;
+  /** Sets the one handler; messages that came before it are handed over at once. */
+  onMessage(handler: (bytes: Uint8Array) => void): void;
+}
+
 interface SimplePeerInternals {
   _pc: RTCPeerConnection | null;
   _channel: RTCDataChannel | null;
@@ -50,16 +66,30 @@ export class PeerLink {
   readonly packets: PacketChannel;
   /** The reliable channel, as the transfer engine wants it. */
   readonly control: ControlChannel = { send: (bytes) => this.#sendControl(bytes) };
+  /** The verification channel: messages that come before `onMessage` is set wait (bounded) for it. */
+  readonly verification: VerificationChannel = {
+    send: (bytes) => {
+      if (this.#verification.readyState === 'open') this.#verification.send(bytes as Uint8Array<ArrayBuffer>);
+    },
+    onMessage: (handler) => {
+      this.#onVerification = handler;
+      for (const bytes of this.#earlyVerification.drain()) handler(bytes);
+    },
+  };
   readonly #peer: SimplePeer.Instance;
   readonly #internals: SimplePeerInternals;
   readonly #control: RTCDataChannel;
+  readonly #verification: RTCDataChannel;
+  #onVerification: ((bytes: Uint8Array) => void) | null = null;
+  #earlyVerification = new EarlyMessages(EARLY_VERIFICATION.messages, EARLY_VERIFICATION.bytes);
   readonly #handlers: PeerLinkHandlers;
   #peerConnected = false;
   #open = false;
   #closed = false;
   #inbox: LinkInbox | null = null;
-  #earlyControl: Uint8Array[] = [];
-  #earlyPackets: Uint8Array[] = [];
+  #earlyControl = new EarlyMessages(EARLY_CONTROL.messages, EARLY_CONTROL.bytes);
+  #earlyPackets = new EarlyMessages(EARLY_PACKETS.messages, EARLY_PACKETS.bytes);
+  #refusedMessages = 0;
 
   /** `ice.iceTransportPolicy` `relay` keeps this side's addresses from the other side (TURN only). */
   constructor(initiator: boolean, ice: PeerIceConfig, handlers: PeerLinkHandlers) {
@@ -79,11 +109,15 @@ export class PeerLink {
     this.#control = pc.createDataChannel('control', CONTROL_CHANNEL);
     this.#control.binaryType = 'arraybuffer';
     this.#control.onopen = () => this.#onMaybeOpen();
-    this.#control.onmessage = (event: MessageEvent<ArrayBuffer>) => this.#onControlMessage(event);
+    this.#control.onmessage = (event: MessageEvent<unknown>) => this.#onControlMessage(event.data);
     this.#control.onclose = () => this.#onClose(undefined);
+    this.#verification = pc.createDataChannel('verification', VERIFICATION_CHANNEL);
+    this.#verification.binaryType = 'arraybuffer';
+    this.#verification.onopen = () => this.#onMaybeOpen();
+    this.#verification.onmessage = (event: MessageEvent<unknown>) => this.#onVerificationMessage(event.data);
     this.#peer.on('signal', (data) => this.#handlers.onSignal(data as SignalData));
     this.#peer.on('connect', () => this.#onPeerConnect());
-    this.#peer.on('data', (data: Uint8Array) => this.#onPacket(data));
+    this.#peer.on('data', (data: unknown) => this.#onPacketMessage(data));
     this.#peer.on('close', () => this.#onClose(undefined));
     this.#peer.on('iceStateChange', (state: RTCIceConnectionState) => this.#onIceState(state));
     this.#peer.on('error', (err: Error & { code?: string }) => this.#onError(err));
@@ -91,6 +125,11 @@ export class PeerLink {
 
   get open(): boolean {
     return this.#open;
+  }
+
+  /** Messages refused before the engine saw them: text on either channel, control past the early bound. */
+  get refusedMessages(): number {
+    return this.#refusedMessages;
   }
 
   /** The RTCPeerConnection, for getStats() and the DTLS fingerprints; null once closed. */
@@ -111,6 +150,7 @@ export class PeerLink {
   close(): void {
     this.#closed = true;
     this.#control.close();
+    this.#verification.close();
     this.#peer.destroy();
   }
 
@@ -143,10 +183,10 @@ export class PeerLink {
     this.#peerConnected = true;
     // From here on packets skip simple-peer's data path, which turns each message into a Buffer
     // and pushes it through a Node-style stream: at ~20,000 packets a second, on the thread that
-    // also places and paints them, that was measurable time and garbage (docs/benchmarks.md).
+    // also places and paints them, that costs measurable time and garbage.
     // simple-peer clears this handler itself when it is destroyed.
     const channel = this.#internals._channel;
-    if (channel) channel.onmessage = (event: MessageEvent<ArrayBuffer>) => this.#onPacket(new Uint8Array(event.data));
+    if (channel) channel.onmessage = (event: MessageEvent<unknown>) => this.#onPacketMessage(event.data);
     this.#onMaybeOpen();
   }
 
@@ -160,7 +200,8 @@ export class PeerLink {
   }
 
   #onMaybeOpen(): void {
-    if (this.#open || this.#closed || !this.#peerConnected || this.#control.readyState !== 'open') return;
+    if (this.#open || this.#closed || !this.#peerConnected) return;
+    if (this.#control.readyState !== 'open' || this.#verification.readyState !== 'open') return;
     this.#open = true;
     this.#handlers.onOpen();
     this.#deliverEarly();
@@ -169,23 +210,29 @@ export class PeerLink {
   #deliverEarly(): void {
     const inbox = this.#inbox;
     if (!this.#open || this.#closed || !inbox) return;
-    const control = this.#earlyControl;
-    const packets = this.#earlyPackets;
-    this.#earlyControl = [];
-    this.#earlyPackets = [];
-    for (const bytes of control) inbox.receiveControl(bytes);
-    for (const bytes of packets) inbox.receivePacket(bytes);
+    for (const bytes of this.#earlyControl.drain()) inbox.receiveControl(bytes);
+    for (const bytes of this.#earlyPackets.drain()) inbox.receivePacket(bytes);
   }
 
-  #onControlMessage(event: MessageEvent<ArrayBuffer>): void {
-    const bytes = new Uint8Array(event.data);
-    if (this.#open && this.#inbox) this.#inbox.receiveControl(bytes);
-    else this.#earlyControl.push(bytes);
+  #onControlMessage(data: unknown): void {
+    const bytes = binaryMessage(data);
+    if (!bytes) this.#refusedMessages++;
+    else if (this.#open && this.#inbox) this.#inbox.receiveControl(bytes);
+    else if (!this.#earlyControl.push(bytes)) this.#refusedMessages++;
   }
 
-  #onPacket(bytes: Uint8Array): void {
-    if (this.#open && this.#inbox) this.#inbox.receivePacket(bytes);
-    else if (this.#earlyPackets.length < EARLY_PACKET_LIMIT) this.#earlyPackets.push(bytes);
+  #onVerificationMessage(data: unknown): void {
+    const bytes = binaryMessage(data);
+    if (!bytes) this.#refusedMessages++;
+    else if (this.#onVerification) this.#onVerification(bytes);
+    else if (!this.#earlyVerification.push(bytes)) this.#refusedMessages++;
+  }
+
+  #onPacketMessage(data: unknown): void {
+    const bytes = binaryMessage(data);
+    if (!bytes) this.#refusedMessages++;
+    else if (this.#open && this.#inbox) this.#inbox.receivePacket(bytes);
+    else this.#earlyPackets.push(bytes);
   }
 
   #onError(err: Error & { code?: string }): void {
