@@ -17,6 +17,7 @@ import { createLogger } from '../../../signaling/logger.ts';
 import { E2E_WEB_DIST } from './build.ts';
 import { openPeerPage, type PeerPage } from './chromium.ts';
 import type * as TransferWatch from './page/transfer-watch.ts';
+import type { PreparePage } from './raw-pair.ts';
 import { pageScript } from './page-script.ts';
 import { waitUntil } from './wait.ts';
 
@@ -62,14 +63,19 @@ export interface AppPair {
   close(): Promise<void>;
 }
 
-/** Landing page → "Create a room" → `/r/<id>`; the second page opens the link shown there; both reach `connected`. */
-export async function openRoom(browser: Browser, server: AppServer): Promise<AppPair> {
+/**
+ * Landing page → "Create a room" → `/r/<id>`; the second page opens the link shown there; both
+ * reach `connected`. `prepare` runs on each page before it loads the app (an emulated access
+ * link must be in place before the page creates its RTCPeerConnection).
+ */
+export async function openRoom(browser: Browser, server: AppServer, prepare?: PreparePage): Promise<AppPair> {
   const sender = await openPeerPage(browser, 'sender');
   const pages: PeerPage[] = [sender];
   const close = async () => {
     for (const peer of pages) await peer.context.close();
   };
   try {
+    await prepare?.(sender, 'sender');
     await sender.page.goto(server.url);
     await sender.page.getByRole('button', { name: 'Create a room' }).click();
     await sender.page.waitForURL(/\/r\/[^/]+$/, { timeout: 10_000 });
@@ -79,6 +85,7 @@ export async function openRoom(browser: Browser, server: AppServer): Promise<App
 
     const receiver = await openPeerPage(browser, 'receiver');
     pages.push(receiver);
+    await prepare?.(receiver, 'receiver');
     await receiver.page.goto(roomUrl);
     for (const peer of pages) {
       await waitForPeerStatus(peer.page, 'connected', CONNECT_TIMEOUT_MS);
