@@ -120,11 +120,11 @@ const PPM = 1_000_000;
 export function lossChain(loss: PathLoss): { enterBadPpm: number; leaveBadPpm: number } {
   if (loss.kind === 'none') return { enterBadPpm: 0, leaveBadPpm: PPM };
   if (loss.pct <= 0 || loss.pct >= 100) throw new Error(`loss must be between 0 and 100 %, got ${loss.pct}`);
+  if (loss.kind === 'bursts' && !(loss.meanBurst >= 1)) throw new Error(`mean burst must be at least 1 packet, got ${loss.meanBurst}`);
   const lossRate = loss.pct / 100;
   // A burst ends with chance r per packet, so it lasts 1/r packets on average; the chain spends
   // p / (p + r) of its packets in the bad state. Random loss is the memoryless chain, r = 1 − p.
   const leave = loss.kind === 'random' ? 1 - lossRate : 1 / loss.meanBurst;
-  if (leave <= 0 || leave > 1) throw new Error(`mean burst must be at least 1 packet, got ${loss.kind === 'bursts' ? loss.meanBurst : '?'}`);
   const enter = (lossRate * leave) / (1 - lossRate);
   return { enterBadPpm: Math.round(enter * PPM), leaveBadPpm: Math.round(leave * PPM) };
 }
