@@ -160,7 +160,7 @@ export async function benchProfile(profile: PathProfile, options: ProfileBenchOp
   };
 
   /** One capped Pixeldrop run of the photo; the coarse or PSNR moment is kept even when the run hits the cap. */
-  const pixeldrop = async (order: Order): Promise<{ ms: number; markMs?: number }> => {
+  const pixeldrop = async (order: Order): Promise<{ ms: number; markMs?: number; loss?: string }> => {
     if (!app) await openApp();
     const pair = order === 'rows' ? app! : await sendSpacer(app!);
     const receiver = pair.receiver.page;
@@ -183,6 +183,7 @@ export async function benchProfile(profile: PathProfile, options: ProfileBenchOp
     }
     const applied = countersSince(before);
     let markMs: number | undefined;
+    let loss: string | undefined;
     if (order === 'interlaced') {
       const coarse = await receiver.evaluate(() => window.receiverProbe.coarseResult());
       if (coarse.error) throw new Error(coarse.error);
@@ -206,10 +207,11 @@ export async function benchProfile(profile: PathProfile, options: ProfileBenchOp
       const shown = await readStats(receiver);
       r.shownLoss.push(shown.lossPct);
       r.appliedLoss.push(lossPct(applied));
+      loss = `app shows ${shown.lossPct.toFixed(2)} %, path dropped ${lossPct(applied).toFixed(2)} %`;
       const comparison = comparePixels(await readCanvas(receiver), photo.source);
       if (comparison.differing > 0) throw new Error(`${profile.name}, ${order}: ${comparison.differing} pixels differ on screen after "complete"`);
     }
-    return { ms, ...(markMs === undefined ? {} : { markMs }) };
+    return { ms, ...(markMs === undefined ? {} : { markMs }), ...(loss === undefined ? {} : { loss }) };
   };
 
   const reliable = async (): Promise<number> => {
@@ -231,7 +233,7 @@ export async function benchProfile(profile: PathProfile, options: ProfileBenchOp
       if (!capped(r.rows)) {
         const rows = await pixeldrop('rows');
         r.rows.push(rows.ms);
-        line.push(`rows ${time(rows.ms)}`);
+        line.push(`rows ${time(rows.ms)}${rows.loss ? ` (${rows.loss})` : ''}`);
       }
       if (!capped(r.interlaced) || !capped(r.coarse)) {
         const interlaced = await pixeldrop('interlaced');
