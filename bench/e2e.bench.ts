@@ -1,12 +1,16 @@
 /**
  * `npm run bench:e2e` (also run by `npm run bench`): Pixeldrop in real browsers against its
- * ceiling and its alternatives, all measured in this run on this machine. What the
- * cases and columns mean: docs/benchmarks.md.
+ * alternatives, all measured in this run on this machine. The main table puts the two pairs of
+ * pages on emulated internet paths (test/e2e/harness/path-emulator.ts, docs/path-emulation.md);
+ * the loopback section measures the machine's own path: the ceiling, the first transfer after
+ * connecting, the classic demo. What the cases and columns mean: docs/benchmarks.md.
  *
  * Inside a private network namespace when run as root (it re-runs itself through
  * scripts/run-e2e.mjs), so that WebRTC works headless and the nftables loss stays inside.
- * BENCH_E2E_RUNS sets the runs per case (default 5), BENCH_E2E_LOSS the loss percents (default
- * 2,5; empty for none); medians are printed.
+ * Environment: BENCH_E2E_PROFILES (paths, default lan,cable,wifi,mobile; also far, bad-wifi;
+ * empty for none), BENCH_E2E_RUNS (runs per case, default 5), BENCH_E2E_CAP_S (seconds before a path
+ * run is recorded as over the cap, default 60), BENCH_E2E_LOOPBACK=0 (skip the loopback section),
+ * BENCH_E2E_LOSS (loopback real-loss percents, default none, e.g. 2,5); medians are printed.
  */
 import { type AppPair, chooseImage, FileStage, openRoom, readStats, setSendOptions, startAppServer, waitForTransferEnd } from '../test/e2e/harness/app.ts';
 import { buildWebApp } from '../test/e2e/harness/build.ts';
@@ -18,13 +22,26 @@ import { connectRawPair, startRawServer } from '../test/e2e/harness/raw-pair.ts'
 import { assertExact, coarsePass, installProbe, measureAppTransfer } from './e2e/app-cases.ts';
 import { runUnderE2eRunner } from '../test/e2e/harness/in-namespace.ts';
 import { measureCeiling, measureClassic, measureReliable } from './e2e/raw-cases.ts';
+import { benchProfile, makeProfileImages, printProfileTables, type ProfileResult } from './e2e/profile-cases.ts';
+import { pathEmulationUnavailable, pathProfiles, type ProfileName } from '../test/e2e/harness/path-emulator.ts';
+import type { RawPair } from '../test/e2e/harness/raw-pair.ts';
 import { median, printTable } from './measure.ts';
 
 runUnderE2eRunner(import.meta.url);
 
 const RUNS = Number(process.env.BENCH_E2E_RUNS ?? 5);
-/** BENCH_E2E_LOSS: the real-loss cases, in percent (default 2,5; empty skips them). */
-const LOSS_PERCENTS = (process.env.BENCH_E2E_LOSS ?? '2,5').split(',').filter((p) => p.trim() !== '').map(Number);
+const DEFAULT_PROFILES: ProfileName[] = ['lan', 'cable', 'wifi', 'mobile'];
+/**
+ * BENCH_E2E_PROFILES: the emulated paths of the main table (empty for none). The default leaves
+ * out far and bad-wifi, whose runs take about a minute each today, to keep the bench near half an hour.
+ */
+const PROFILES = pathProfiles(process.env.BENCH_E2E_PROFILES, DEFAULT_PROFILES);
+/** BENCH_E2E_CAP_S: a profile run that has not ended after this many seconds is recorded as over it. */
+const CAP_MS = Number(process.env.BENCH_E2E_CAP_S ?? 60) * 1000;
+/** BENCH_E2E_LOOPBACK=0 skips the loopback section (the pages' own path, no emulation). */
+const LOOPBACK = process.env.BENCH_E2E_LOOPBACK !== '0';
+/** BENCH_E2E_LOSS: loopback real-loss cases, in percent (default none: the profiles cover loss; e.g. 2,5). */
+const LOSS_PERCENTS = (process.env.BENCH_E2E_LOSS ?? '').split(',').filter((p) => p.trim() !== '').map(Number);
 /** Classic baseline: enough one-pixel messages for a steady rate, far fewer than a whole image. */
 const CLASSIC_PIXELS = 200_000;
 
@@ -61,10 +78,14 @@ const fullHd = await makeImage('full-hd', 1920, 1080, stage);
 const big = await makeImage('4000x3000', 4000, 3000, stage);
 rawServer.serve('/full-hd.bmp', fullHd.bmp);
 const fullHdUrl = `${rawServer.url}/full-hd.bmp`;
+const profileImages = makeProfileImages(stage, (path, body) => {
+  rawServer.serve(path, body);
+  return `${rawServer.url}${path}`;
+});
 
-const raw = await connectRawPair(browser, rawServer);
-const app = await openRoom(browser, appServer);
-await installProbe(app.receiver.page);
+/** The loopback section's pairs, connected over the pages' own path. */
+let raw: RawPair;
+let app: AppPair;
 
 /**
  * One Pixeldrop transfer of `image`, timed from Send to the receiver's end state, then checked
@@ -125,8 +146,21 @@ async function lossyPixeldrop(image: Image): Promise<{ ms: number; stalled: bool
   }
 }
 
-try {
-  console.log(`e2e bench: ${RUNS} runs per case, ${process.env.PIXELDROP_NETNS === '1' ? 'private network namespace' : 'normal network'}`);
+/** The cases over the pages' own path (no emulation): the ceiling, the first transfer after connecting, the classic demo. */
+async function loopback(): Promise<void> {
+  raw = await connectRawPair(browser, rawServer);
+  app = await openRoom(browser, appServer);
+  await installProbe(app.receiver.page);
+  try {
+    await loopbackCases();
+  } finally {
+    clearPacketLoss();
+    await app.close();
+    await raw.close();
+  }
+}
+
+async function loopbackCases(): Promise<void> {
   // The cases below measure pairs that have sent before: warm both up. The first transfer after
   // connecting has a case of its own (firstAfterConnecting), since the bare channel's is several
   // times slower (docs/benchmarks.md, "The first transfer after connecting").
@@ -261,10 +295,23 @@ try {
     ...lossSummary,
     ['Receiver, 4000×3000: longest task / peak heap', ms(Math.max(...r.longestTask)), '', `${mb(Math.max(...r.peakHeap))} MB heap`],
   ]);
+}
+
+try {
+  console.log(`e2e bench: ${RUNS} runs per case, ${process.env.PIXELDROP_NETNS === '1' ? 'private network namespace' : 'normal network'}; paths ${PROFILES.map((p) => p.name).join(', ') || 'none'}, ${CAP_MS / 1000} s cap per run${LOOPBACK ? ', then the loopback section' : ''}`);
+  const results: ProfileResult[] = [];
+  for (const profile of PROFILES) {
+    const unavailable = pathEmulationUnavailable(profile);
+    if (unavailable) {
+      console.log(`path ${profile.name} skipped: ${unavailable}`);
+      continue;
+    }
+    results.push(await benchProfile(profile, { browser, appServer, rawServer, images: profileImages, runs: RUNS, capMs: CAP_MS, log: console.log }));
+  }
+  if (LOOPBACK) await loopback();
+  if (results.length) printProfileTables(results, profileImages.photo.pixelBytes, RUNS);
 } finally {
   clearPacketLoss();
-  await app.close();
-  await raw.close();
   await appServer.close();
   await rawServer.close();
   await browser.close();

@@ -1,59 +1,18 @@
 /**
  * The ceiling and the two alternatives, between two bench pages joined by a bare
- * RTCPeerConnection (test/e2e/harness/raw-pair.ts). Each function measures one run.
+ * RTCPeerConnection (test/e2e/harness/raw-pair.ts). Each function measures one run. The ceiling
+ * itself is the harness's (raw-measure.ts), which the path tests use too.
  */
-import type { Counter } from '../../test/e2e/harness/page/raw-channel.ts';
+import { receiverCounter, unreliableSettled } from '../../test/e2e/harness/raw-measure.ts';
 import type { RawPair } from '../../test/e2e/harness/raw-pair.ts';
 import { waitUntil } from '../../test/e2e/harness/wait.ts';
 import { mbPerSecond } from '../measure.ts';
 
-/** Pixeldrop's largest packet, header included. */
-export const PACKET_BYTES = 1150;
+export { measureCeiling, PACKET_BYTES, type CeilingRun } from '../../test/e2e/harness/raw-measure.ts';
+
 /** A position (x, y as uint16) and RGBA: the classic demo's datagram, packed instead of pickled. */
 const CLASSIC_MESSAGE_BYTES = 8;
 const FULL_HD_PIXELS = 1920 * 1080;
-/** An unreliable transfer is over when nothing more has arrived for this long. */
-const QUIET_MS = 400;
-
-async function receiverCounter(pair: RawPair, name: 'unreliable' | 'reliable'): Promise<Counter> {
-  return pair.receiver.page.evaluate((channel) => window.rawChannel.counter(channel), name);
-}
-
-/** Waits until the unreliable channel has been quiet for QUIET_MS, i.e. everything that will arrive has. */
-async function unreliableSettled(pair: RawPair, timeoutMs: number): Promise<Counter> {
-  let last = await receiverCounter(pair, 'unreliable');
-  let lastChange = Date.now();
-  return waitUntil(
-    async () => {
-      const now = await receiverCounter(pair, 'unreliable');
-      if (now.messages !== last.messages) lastChange = Date.now();
-      last = now;
-      return now;
-    },
-    (counter) => counter.messages > 0 && Date.now() - lastChange >= QUIET_MS,
-    { timeoutMs, what: 'the unreliable channel to go quiet', intervalMs: 50 },
-  );
-}
-
-export interface CeilingRun {
-  /** Payload bytes that arrived per second, from the first send to the last arrival. */
-  mbPerSecond: number;
-  lossPct: number;
-}
-
-export async function measureCeiling(pair: RawPair, totalBytes: number): Promise<CeilingRun> {
-  await pair.receiver.page.evaluate(() => window.rawChannel.resetCounters());
-  const sent = Math.ceil(totalBytes / PACKET_BYTES);
-  const startedAt = await pair.sender.page.evaluate(
-    ([bytes, size]) => window.rawChannel.sendUnreliable(bytes, size),
-    [totalBytes, PACKET_BYTES] as const,
-  );
-  const counter = await unreliableSettled(pair, 60_000);
-  return {
-    mbPerSecond: mbPerSecond(counter.bytes, counter.lastAt - startedAt),
-    lossPct: (100 * (sent - counter.messages)) / sent,
-  };
-}
 
 export interface ClassicRun {
   pixelsPerSecond: number;

@@ -28,7 +28,7 @@ import {
   type AppServer,
 } from './harness/app.ts';
 import { saveScreenshot } from './harness/artifacts.ts';
-import { launchChromium } from './harness/chromium.ts';
+import { launchChromium, type PeerPage } from './harness/chromium.ts';
 import type * as HostilePeer from './harness/page/hostile-peer.ts';
 import { pageScript } from './harness/page-script.ts';
 import { photoBmp } from './harness/photos.ts';
@@ -42,6 +42,11 @@ declare global {
 }
 
 const HOSTILE_PEER = pageScript(new URL('./harness/page/hostile-peer.ts', import.meta.url), 'hostilePeer');
+
+/** The second page of the room becomes the hostile one: its channels are captured before the app runs. */
+async function hostileReceiver(peer: PeerPage, role: 'sender' | 'receiver'): Promise<void> {
+  if (role === 'receiver') await peer.page.addInitScript({ content: HOSTILE_PEER });
+}
 const MiB = 1024 * 1024;
 /**
  * The attacked page's JS heap plus ArrayBuffer backing stores, after a garbage collection, once
@@ -111,7 +116,7 @@ const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
 
 it('a hostile peer floods the page; it refuses, stays small, shows the refusals, and a real image still arrives exact', async ({ task }) => {
   // The room's creator is the page under attack; the page that joins plays the hostile peer.
-  pair = await openRoom(browser, server, { receiverInitScript: HOSTILE_PEER });
+  pair = await openRoom(browser, server, { prepare: hostileReceiver });
   const attacked = pair.sender.page;
   const hostile = pair.receiver.page;
   const before = await memoryOf(attacked);
@@ -191,7 +196,7 @@ it('a hostile peer floods the page; it refuses, stays small, shows the refusals,
 });
 
 it('a second image while the first is arriving is refused as busy, and the sender says why', async () => {
-  pair = await openRoom(browser, server, { receiverInitScript: HOSTILE_PEER });
+  pair = await openRoom(browser, server, { prepare: hostileReceiver });
   const attacked = pair.sender.page;
   const hostile = pair.receiver.page;
   // A forged transfer holds the attacked page's one slot; the hostile page's own app then sends a real image.

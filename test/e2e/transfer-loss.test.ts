@@ -4,28 +4,17 @@
  * network loss still ends with the exact image.
  */
 import { expect, it } from 'vitest';
-import { chooseImage, downloadPicture, readCanvas, readStats, setSendOptions, startTransfer, waitForTransferEnd, type AppPair, type Stats } from './harness/app.ts';
+import { chooseImage, downloadPicture, readCanvas, readStats, setSendOptions, startTransfer, waitForTransferEnd, type AppPair } from './harness/app.ts';
 import { saveScreenshot } from './harness/artifacts.ts';
 import { skipWithout } from './harness/capability.ts';
 import { applyPacketLoss, clearPacketLoss, realLossUnavailable } from './harness/packet-loss.ts';
 import { photoBmp } from './harness/photos.ts';
-import { comparePixels, decodeSource, type PixelComparison } from './harness/pixels.ts';
+import { expectShownLossMatchesCanvas } from './harness/loss-check.ts';
+import { comparePixels, decodeSource } from './harness/pixels.ts';
 import { appSuite } from './harness/suite.ts';
 
 const suite = appSuite();
 const noRealLoss = skipWithout('real packet loss (nftables in the private network namespace)', realLossUnavailable());
-
-/**
- * Shown loss and missing pixels agree to within 0.2 percentage points: a lost packet removes
- * the same number of pixels wherever it falls (but for the last, shorter one), and the shown
- * percentage may be rounded to one decimal.
- */
-function expectShownLossMatchesCanvas(stats: Stats, comparison: PixelComparison): void {
-  const missingPct = (100 * comparison.differing) / comparison.total;
-  expect(stats.lost).toBeGreaterThan(0);
-  expect(comparison.differing).toBeGreaterThan(0);
-  expect(Math.abs(missingPct - stats.lossPct)).toBeLessThanOrEqual(0.2);
-}
 
 async function sendAndWait(pair: AppPair, timeoutMs: number): Promise<string> {
   await startTransfer(pair);

@@ -133,3 +133,90 @@ export function healthResult(from: number, to: number): { longestTaskMs: number;
     peakHeapBytes: Math.max(...heap.filter(inWindow).map((sample) => sample.value)),
   };
 }
+
+let reference: { width: number; height: number; rgba: Uint8Array } | undefined;
+let psnrAt = 0;
+let psnrError = '';
+let psnrTimer: ReturnType<typeof setInterval> | undefined;
+
+/** The source picture the PSNR watch compares with: RGBA, rows top-down, base64. */
+export function setReference(width: number, height: number, rgbaBase64: string): void {
+  reference = { width, height, rgba: Uint8Array.from(atob(rgbaBase64), (c) => c.charCodeAt(0)) };
+}
+
+/** How often the PSNR watch reads the picture: a whole-picture read costs the receiving page a few ms. */
+const PSNR_INTERVAL_MS = 100;
+
+/**
+ * Records when the picture on screen first comes within `thresholdDb` of the reference (PSNR over
+ * red, green and blue of every canvas pixel against the reference pixel under its centre; a
+ * transparent, still missing pixel counts as black). The receiver's concealment view should be on,
+ * so that the holes show their estimate. As for watchCoarse, the canvas must have held a picture
+ * of another shape before, and the picture must first be seen below the threshold, so a stale one
+ * cannot pass.
+ */
+export function watchPsnr(thresholdDb: number): void {
+  psnrAt = 0;
+  psnrError = '';
+  clearInterval(psnrTimer);
+  const ref = reference;
+  if (!ref) {
+    psnrError = 'no reference picture: call setReference first';
+    return;
+  }
+  let seenBelow = false;
+  let shown: { width: number; height: number; expected: Uint8Array; reader: OffscreenCanvasRenderingContext2D } | undefined;
+  psnrTimer = setInterval(() => {
+    const strips = [...(byTestId('receive-image')?.querySelectorAll('canvas') ?? [])];
+    const rows = strips.reduce((sum, strip) => sum + strip.height, 0);
+    const stripWidth = strips[0]?.width ?? 0;
+    if (window.transferWatch.transferTimes().activeAt === 0 || stripWidth === 0) return;
+    if (Math.abs(rows / stripWidth - ref.height / ref.width) >= 2 / stripWidth) return;
+    if (shown?.width !== stripWidth || shown.height !== rows) {
+      const expected = new Uint8Array(stripWidth * rows * 4);
+      for (let y = 0; y < rows; y++) {
+        const sy = sampledPixel(y, rows, ref.height);
+        for (let x = 0; x < stripWidth; x++) {
+          const from = (sy * ref.width + sampledPixel(x, stripWidth, ref.width)) * 4;
+          expected.set(ref.rgba.subarray(from, from + 4), (y * stripWidth + x) * 4);
+        }
+      }
+      const reader = new OffscreenCanvas(stripWidth, rows).getContext('2d', { willReadFrequently: true });
+      if (!reader) {
+        psnrError = 'no 2d context to read the strips with';
+        clearInterval(psnrTimer);
+        return;
+      }
+      shown = { width: stripWidth, height: rows, expected, reader };
+    }
+    const { reader, expected } = shown;
+    reader.clearRect(0, 0, stripWidth, rows);
+    for (const strip of strips) reader.drawImage(strip, 0, Number(strip.dataset.top));
+    const data = reader.getImageData(0, 0, stripWidth, rows).data;
+    let squared = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const opaque = data[i + 3] !== 0;
+      for (let c = 0; c < 3; c++) {
+        const d = (opaque ? data[i + c]! : 0) - expected[i + c]!;
+        squared += d * d;
+      }
+    }
+    const mse = squared / ((data.length / 4) * 3);
+    const psnr = mse === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10((255 * 255) / mse);
+    if (psnr < thresholdDb) seenBelow = true;
+    else if (seenBelow) {
+      psnrAt = epochNow();
+      clearInterval(psnrTimer);
+    }
+  }, PSNR_INTERVAL_MS);
+}
+
+/** When the PSNR watch saw its threshold reached (0: not yet), or why it cannot tell. */
+export function psnrResult(): { psnrAt: number; error: string } {
+  return { psnrAt, error: psnrError };
+}
+
+/** Stops the PSNR watch (after a transfer that never reached it). */
+export function stopPsnr(): void {
+  clearInterval(psnrTimer);
+}

@@ -18,6 +18,7 @@ import { createLogger } from '../../../signaling/logger.ts';
 import { E2E_WEB_DIST } from './build.ts';
 import { openPeerPage, type PeerPage } from './chromium.ts';
 import type * as TransferWatch from './page/transfer-watch.ts';
+import type { PreparePage } from './raw-pair.ts';
 import { pageScript } from './page-script.ts';
 import { waitUntil } from './wait.ts';
 
@@ -77,12 +78,13 @@ export interface AppPair {
 export interface OpenRoomOptions {
   /** The receiver's browser, when it is not the sender's (e.g. another network namespace). */
   receiverBrowser?: Browser;
-  /** Runs on each new page before it loads the app (init scripts, listeners). */
-  prepare?: (peer: PeerPage) => Promise<void>;
+  /**
+   * Runs on each page before it loads the app: init scripts, listeners, and an emulated access
+   * link, which must be in place before the page creates its RTCPeerConnection.
+   */
+  prepare?: PreparePage;
   /** false: return once both pages know of each other (`connecting` or `connected`). Default true. */
   waitForConnection?: boolean;
-  /** A script run in the second page before any of the app's (page.addInitScript), e.g. to capture its data channels. */
-  receiverInitScript?: string;
 }
 
 /** Landing page → "Create a room" → `/r/<id>`; the second page opens the link shown there; both reach `connected`. */
@@ -93,7 +95,7 @@ export async function openRoom(browser: Browser, server: AppServer, options: Ope
     for (const peer of pages) await peer.context.close();
   };
   try {
-    await options.prepare?.(sender);
+    await options.prepare?.(sender, 'sender');
     await sender.page.goto(server.url);
     await sender.page.getByRole('button', { name: 'Create a room' }).click();
     await sender.page.waitForURL(/\/r\/[^/]+$/, { timeout: 10_000 });
@@ -103,8 +105,7 @@ export async function openRoom(browser: Browser, server: AppServer, options: Ope
 
     const receiver = await openPeerPage(options.receiverBrowser ?? browser, 'receiver');
     pages.push(receiver);
-    await options.prepare?.(receiver);
-    if (options.receiverInitScript) await receiver.page.addInitScript({ content: options.receiverInitScript });
+    await options.prepare?.(receiver, 'receiver');
     await receiver.page.goto(roomUrl);
     if (options.waitForConnection === false) {
       for (const peer of pages) {

@@ -62,17 +62,21 @@ export interface RawPair {
   close(): Promise<void>;
 }
 
-async function openBenchPage(browser: Browser, server: RawServer, name: string): Promise<PeerPage> {
+/** Runs on each new page before it loads anything, e.g. to give it an emulated access link (path-emulator.ts). */
+export type PreparePage = (peer: PeerPage, role: 'sender' | 'receiver') => Promise<void>;
+
+async function openBenchPage(browser: Browser, server: RawServer, name: 'sender' | 'receiver', prepare?: PreparePage): Promise<PeerPage> {
   const peer = await openPeerPage(browser, name);
+  await prepare?.(peer, name);
   await peer.page.goto(`${server.url}/`);
   await peer.page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 10_000 });
   return peer;
 }
 
 /** Opens two bench pages and connects them; resolves once every channel is open. */
-export async function connectRawPair(browser: Browser, server: RawServer): Promise<RawPair> {
-  const sender = await openBenchPage(browser, server, 'sender');
-  const receiver = await openBenchPage(browser, server, 'receiver');
+export async function connectRawPair(browser: Browser, server: RawServer, prepare?: PreparePage): Promise<RawPair> {
+  const sender = await openBenchPage(browser, server, 'sender', prepare);
+  const receiver = await openBenchPage(browser, server, 'receiver', prepare);
   const close = async () => {
     await sender.context.close();
     await receiver.context.close();

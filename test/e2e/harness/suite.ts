@@ -1,7 +1,7 @@
 /**
  * The shared shape of every app test file: one Chromium and one real server per file; every room
- * a test opens is screenshotted (both pages) and closed after the test; any real packet loss is
- * removed even when the test failed half-way.
+ * a test opens is screenshotted (both pages) and closed after the test; any real packet loss or
+ * emulated path loss is removed even when the test failed half-way.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
@@ -9,12 +9,14 @@ import { FileStage, openRoom, startAppServer, type AppPair, type AppServer } fro
 import { saveScreenshot } from './artifacts.ts';
 import { launchChromium } from './chromium.ts';
 import { clearPacketLoss } from './packet-loss.ts';
+import { clearPathLoss } from './path-emulator.ts';
+import type { PreparePage } from './raw-pair.ts';
 
 export interface AppSuite {
   /** Where the files handed to the file picker are written. */
   stage: FileStage;
-  /** Opens a room with two connected pages through the real link. */
-  room(): Promise<AppPair>;
+  /** Opens a room with two connected pages through the real link; `prepare` runs on each page first (openRoom). */
+  room(prepare?: PreparePage): Promise<AppPair>;
 }
 
 export function appSuite(): AppSuite {
@@ -30,6 +32,7 @@ export function appSuite(): AppSuite {
 
   afterEach(async (context) => {
     clearPacketLoss();
+    clearPathLoss();
     for (const [index, pair] of pairs.entries()) {
       const suffix = pairs.length > 1 ? `-${index + 1}` : '';
       for (const [role, peer] of [['sender', pair.sender], ['receiver', pair.receiver]] as const) {
@@ -50,9 +53,9 @@ export function appSuite(): AppSuite {
 
   return {
     stage,
-    room: async () => {
+    room: async (prepare) => {
       if (!browser || !server) throw new Error('appSuite: room() called outside a test');
-      const pair = await openRoom(browser, server);
+      const pair = await openRoom(browser, server, { prepare });
       pairs.push(pair);
       return pair;
     },

@@ -174,3 +174,18 @@ export async function sendFileReliable(url: string, chunkSize: number): Promise<
   const startedAt = await pump(channel('reliable'), chunks, (i) => file.subarray(i * chunkSize, (i + 1) * chunkSize));
   return { startedAt, bytes: file.byteLength };
 }
+
+/**
+ * The selected candidate pair's round trip in milliseconds as getStats reports it (STUN
+ * consent checks measure it), or null before the first measurement.
+ */
+export async function roundTripMs(): Promise<number | null> {
+  const report = await connection().getStats();
+  for (const entry of report.values()) {
+    if (entry.type === 'transport' && typeof entry.selectedCandidatePairId === 'string') {
+      const rtt = report.get(entry.selectedCandidatePairId)?.currentRoundTripTime;
+      return typeof rtt === 'number' ? rtt * 1000 : null;
+    }
+  }
+  return null;
+}
