@@ -16,6 +16,7 @@ import { createHttpRoutes, type Health } from './http-routes.ts';
 import type { IceConfig } from './ice-config.ts';
 import { DEFAULT_LIMITS, type SignalingLimits } from './limits.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { loggedPublisher } from './logged-publisher.ts';
 import { countRejection, createMetrics } from './metrics.ts';
 import { createOriginCheck } from './origin-check.ts';
 import { createRateLimits } from './rate-limit.ts';
@@ -98,7 +99,7 @@ export function createSignalingServer(httpServer: HttpServer, options: Signaling
       logger.info({ event: 'handshake-refused', origin: req.headers.origin?.slice(0, 200) }, 'refusing a handshake from a foreign origin');
       callback('origin not allowed', false);
     },
-    ...(options.redis ? { adapter: createAdapter(options.redis.pubClient, options.redis.subClient) } : {}),
+    ...(options.redis ? { adapter: createAdapter(loggedPublisher(options.redis.pubClient, logger), options.redis.subClient) } : {}),
   });
   const seatLeaseSeconds = options.seatLeaseSeconds ?? DEFAULT_SEAT_LEASE_SECONDS;
   const rooms = createRoomService({
