@@ -207,4 +207,14 @@ describe('RoomSession', () => {
     expect(rejoining.status).toBe('waiting');
     rejoining.dispose();
   });
+
+  it('says why when the server closes a room nobody joined, and does not fall back to joining', async () => {
+    const { session, signaling } = await joinedSession(JOINED_ALONE);
+    signaling.handlers.onRoomClosed('ROOM_IDLE');
+    expect(session.status).toBe('failed');
+    expect(session.failure).toBe('ROOM_IDLE');
+    signaling.handlers.onDisconnect();
+    expect(session.status).toBe('failed');
+    session.dispose();
+  });
 });

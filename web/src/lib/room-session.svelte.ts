@@ -62,6 +62,7 @@ export class RoomSession {
       onSignal: (from, data) => this.#onSignal(from, data),
       onPeerJoined: (peerId) => this.#onPeerJoined(peerId),
       onPeerLeft: (peerId) => this.#onPeerLeft(peerId),
+      onRoomClosed: (code) => this.#onRoomClosed(code),
     });
     // Closing the connection on the way out tells the other side at once instead of after a timeout.
     window.addEventListener('pagehide', this.#onPageHide);
@@ -187,8 +188,16 @@ export class RoomSession {
     this.#setStatus('waiting');
   }
 
+  /** The server gave up on the room; it will not reconnect us, so the page says why and stays put. */
+  #onRoomClosed(code: SignalingFailure): void {
+    if (this.#link?.open) return;
+    this.#dropLink();
+    this.failure = code;
+    this.#setStatus('failed');
+  }
+
   #onSignalingLost(): void {
-    if (!this.#link?.open && this.status !== 'full') this.#setStatus('joining');
+    if (!this.#link?.open && this.status !== 'full' && this.status !== 'failed') this.#setStatus('joining');
   }
 
   #dropLink(): void {

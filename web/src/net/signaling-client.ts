@@ -30,6 +30,8 @@ export interface SignalingHandlers {
   onSignal(from: PeerId, data: SignalData): void;
   onPeerJoined(peerId: PeerId): void;
   onPeerLeft(peerId: PeerId): void;
+  /** The server closed this side's room (e.g. ROOM_IDLE) and is about to disconnect. */
+  onRoomClosed(code: SignalingErrorCode): void;
 }
 
 type TypedSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -46,6 +48,7 @@ export class SignalingClient {
     this.#socket.on('signal', ({ from, data }) => handlers.onSignal(from, data));
     this.#socket.on('peer:joined', ({ peerId }) => handlers.onPeerJoined(peerId));
     this.#socket.on('peer:left', ({ peerId }) => handlers.onPeerLeft(peerId));
+    this.#socket.on('room:closed', ({ error }) => handlers.onRoomClosed(error.code));
   }
 
   get connected(): boolean {
