@@ -11,8 +11,6 @@ import {
   encodeControlMessage,
   encodeDataPacket,
   encodeManifest,
-  packetCountFor,
-  type Manifest,
 } from '../../shared/protocol/index.ts';
 import {
   chooseImage,
@@ -27,6 +25,7 @@ import {
   type AppPair,
   type AppServer,
 } from './harness/app.ts';
+import { plainManifest } from '../shared/transfer/arbitraries.ts';
 import { saveScreenshot } from './harness/artifacts.ts';
 import { launchChromium, type PeerPage } from './harness/chromium.ts';
 import type * as HostilePeer from './harness/page/hostile-peer.ts';
@@ -83,21 +82,6 @@ afterAll(async () => {
   stage.remove();
 });
 
-function manifest(transferId: number, width: number, height: number): Manifest {
-  return {
-    transferId,
-    fileName: 'hostile.bmp',
-    width,
-    height,
-    format: { kind: 'bgr', bitsPerPixel: 24 },
-    payloadBytes: 1140,
-    packetCount: packetCountFor(width, height, 1140, 24),
-    scanOrder: { kind: 'rows' },
-    crc32: 0,
-    repairRounds: 0,
-  };
-}
-
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
 /** JS heap and ArrayBuffer backing stores of `page` after a full garbage collection. */
@@ -122,9 +106,9 @@ it('a hostile peer floods the page; it refuses, stays small, shows the refusals,
   const before = await memoryOf(attacked);
 
   // 1,000 manifests at the pixel limit (2^13 × 2^12 = 2^25 pixels, 224 MiB of receiver each).
-  const manifests = Array.from({ length: 1000 }, (_, i) => base64(encodeManifest(manifest(FORGED_ID + i, 2 ** 13, 2 ** 12))));
+  const manifests = Array.from({ length: 1000 }, (_, i) => base64(encodeManifest(plainManifest(FORGED_ID + i, 2 ** 13, 2 ** 12))));
   // Far beyond the limit: refused before anything is allocated.
-  manifests.push(base64(encodeManifest(manifest(FORGED_ID + 5000, 2 ** 20, 2 ** 20))));
+  manifests.push(base64(encodeManifest(plainManifest(FORGED_ID + 5000, 2 ** 20, 2 ** 20))));
   expect(await hostile.evaluate((m) => window.hostilePeer.sendBinary('control', m), manifests)).toBe(1001);
 
   const forged = [
@@ -200,7 +184,7 @@ it('a second image while the first is arriving is refused as busy, and the sende
   const attacked = pair.sender.page;
   const hostile = pair.receiver.page;
   // A forged transfer holds the attacked page's one slot; the hostile page's own app then sends a real image.
-  await hostile.evaluate((m) => window.hostilePeer.sendBinary('control', m), [base64(encodeManifest(manifest(FORGED_ID, 64, 64)))]);
+  await hostile.evaluate((m) => window.hostilePeer.sendBinary('control', m), [base64(encodeManifest(plainManifest(FORGED_ID, 64, 64)))]);
   await waitUntil(() => textOf(attacked, 'transfer-state'), (t) => t.includes('receiving'), { timeoutMs: 10_000, what: 'the forged transfer to start' });
   const bmp = photoBmp('coffee', 64, 48);
   expect(await chooseImage(hostile, stage.path('coffee-64x48.bmp', bmp))).toBe('ready');

@@ -104,3 +104,14 @@ export function eventWithin<E extends keyof ServerToClientEvents>(socket: Client
     socket.once(event, listener as never);
   });
 }
+
+/** 'connected', or 'refused' when the handshake fails. */
+export function outcome(client: Client): Promise<'connected' | 'refused'> {
+  return withTimeout(
+    new Promise((resolve) => {
+      client.once('connect', () => resolve('connected'));
+      client.once('connect_error', () => resolve('refused'));
+    }),
+    'handshake outcome',
+  );
+}

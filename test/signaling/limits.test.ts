@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SignalingErrorCode } from '../../shared/events.ts';
-import { Harness, EVENT_TIMEOUT_MS, disconnection, withTimeout, type Client } from './harness.ts';
+import { Harness, EVENT_TIMEOUT_MS, disconnection, outcome, withTimeout, type Client } from './harness.ts';
 
 const harness = new Harness();
 afterEach(() => harness.closeAll());
@@ -25,16 +25,6 @@ function refusal(client: Client): Promise<unknown> {
   );
 }
 
-/** 'connected', or 'refused' when the handshake fails. */
-function outcome(client: Client): Promise<'connected' | 'refused'> {
-  return withTimeout(
-    new Promise((resolve) => {
-      client.once('connect', () => resolve('connected'));
-      client.once('connect_error', () => resolve('refused'));
-    }),
-    'handshake outcome',
-  );
-}
 
 /** Engine.IO v4 separates the packets of one polling payload with this character. */
 const RECORD_SEPARATOR = '\x1e';

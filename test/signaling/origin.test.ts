@@ -1,22 +1,12 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Harness, withTimeout, type Client } from './harness.ts';
+import { Harness, outcome, withTimeout, type Client } from './harness.ts';
 
 const harness = new Harness();
 afterEach(() => harness.closeAll());
 
 const TRANSPORTS = ['websocket', 'polling'] as const;
 
-/** 'connected', or 'refused' when the handshake fails. */
-function outcome(client: Client): Promise<'connected' | 'refused'> {
-  return withTimeout(
-    new Promise((resolve) => {
-      client.once('connect', () => resolve('connected'));
-      client.once('connect_error', () => resolve('refused'));
-    }),
-    'handshake outcome',
-  );
-}
 
 function connectWithOrigin(url: string, transport: (typeof TRANSPORTS)[number], origin?: string): Client {
   return harness.client(url, { transports: [transport], ...(origin === undefined ? {} : { extraHeaders: { origin } }) });

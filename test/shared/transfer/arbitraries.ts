@@ -1,5 +1,6 @@
 /** fast-check generators of native images in every format the wire carries. */
 import fc from 'fast-check';
+import { packetCountFor, type Manifest } from '../../../shared/protocol/index.ts';
 import { MASKS_555, MASKS_ARGB32, rowBytes, type NativeImage, type PixelFormat } from '../../../shared/pixels/pixel-format.ts';
 
 export const pixelFormat: fc.Arbitrary<PixelFormat> = fc.oneof(
@@ -40,4 +41,20 @@ export function randomImage(width: number, height: number, format: PixelFormat, 
     for (let y = 0; y < height; y++) pixels[y * stride + stride - 1]! &= keep;
   }
   return { width, height, format, pixels };
+}
+
+/** A plain 24-bit rows manifest whose fields agree with each other: what a forging peer sends. */
+export function plainManifest(transferId: number, width = 64, height = 48): Manifest {
+  return {
+    transferId,
+    fileName: 'hostile.bmp',
+    width,
+    height,
+    format: { kind: 'bgr', bitsPerPixel: 24 },
+    payloadBytes: 1140,
+    packetCount: packetCountFor(width, height, 1140, 24),
+    scanOrder: { kind: 'rows' },
+    crc32: 0,
+    repairRounds: 0,
+  };
 }

@@ -9,9 +9,7 @@ import {
   decodeControlMessage,
   encodeDataPacket,
   encodeManifest,
-  packetCountFor,
   type ControlMessage,
-  type Manifest,
 } from '../../../shared/protocol/index.ts';
 import {
   ENDED_IDS_KEPT,
@@ -22,23 +20,9 @@ import {
 } from '../../../shared/transfer/incoming-budget.ts';
 import { TransferSession, type Receiver } from '../../../shared/transfer/index.ts';
 import { VirtualTime } from '../../doubles/virtual-time.ts';
-import { randomImage } from './arbitraries.ts';
+import { plainManifest, randomImage } from './arbitraries.ts';
 import { connectPair } from './harness.ts';
 
-function manifest(transferId: number, width = 64, height = 48): Manifest {
-  return {
-    transferId,
-    fileName: 'hostile.bmp',
-    width,
-    height,
-    format: { kind: 'bgr', bitsPerPixel: 24 },
-    payloadBytes: 1140,
-    packetCount: packetCountFor(width, height, 1140, 24),
-    scanOrder: { kind: 'rows' },
-    crc32: 0,
-    repairRounds: 0,
-  };
-}
 
 /** A session whose peer is this test: every control message it sends is decoded and kept. */
 function victim(rgba = true) {
@@ -62,7 +46,7 @@ describe('incoming transfers', () => {
   it('takes one at a time: 1,000 manifests make one receiver and 999 busy cancels', () => {
     expect(MAX_INCOMING_TRANSFERS).toBe(1);
     const { session, sent, incoming } = victim();
-    for (let id = 1; id <= 1000; id++) session.receiveControl(manifestBytes(manifest(id)));
+    for (let id = 1; id <= 1000; id++) session.receiveControl(manifestBytes(plainManifest(id)));
     expect(incoming).toHaveLength(1);
     expect(session.stats).toMatchObject({ refused: 999, busy: 999, malformedControl: 0 });
     expect(sent).toHaveLength(999);
@@ -102,7 +86,7 @@ describe('incoming transfers', () => {
 describe('a silent sender', () => {
   it(`ends as interrupted after ${RECEIVER_IDLE_MS} ms without a word, tells the peer, and frees the slot`, () => {
     const { session, sent, incoming, time } = victim(false);
-    session.receiveControl(manifestBytes(manifest(1)));
+    session.receiveControl(manifestBytes(plainManifest(1)));
     time.run(RECEIVER_IDLE_MS - 1);
     expect(incoming[0]!.state).toBe('receiving');
     time.run(RECEIVER_IDLE_MS);
@@ -110,14 +94,14 @@ describe('a silent sender', () => {
     expect(session.stats.idle).toBe(1);
     expect(sent).toEqual([{ type: 'cancel', transferId: 1, origin: CancelOrigin.RECEIVER, reason: CancelReason.ERROR }]);
 
-    session.receiveControl(manifestBytes(manifest(2)));
+    session.receiveControl(manifestBytes(plainManifest(2)));
     expect(incoming).toHaveLength(2);
     expect(session.stats.busy).toBe(0);
   });
 
   it('is not idle while packets keep coming, however long the transfer takes', () => {
     const { session, incoming, time } = victim(false);
-    const m = manifest(1, 1000, 1000);
+    const m = plainManifest(1, 1000, 1000);
     session.receiveControl(manifestBytes(m));
     // One packet every 10 s, well inside the idle limit, for far longer than it.
     for (let sequence = 0; sequence < 20; sequence++) {
@@ -150,7 +134,7 @@ describe('ended transfer ids', () => {
   it('are kept for the latest few only, and late packets of a recent transfer still count as stale', () => {
     const { session, incoming } = victim(false);
     for (let id = 1; id <= 1000; id++) {
-      session.receiveControl(manifestBytes(manifest(id, 1, 1)));
+      session.receiveControl(manifestBytes(plainManifest(id, 1, 1)));
       incoming.at(-1)!.cancel();
     }
     expect(incoming).toHaveLength(1000);
@@ -172,7 +156,7 @@ describe('a manifest at the pixel limit', () => {
   // 2^25 pixels, the default limit: each receiver holds 96 MiB of native pixels.
   it('is one receiver, however many of them come', () => {
     const { session, incoming } = victim(false);
-    for (let id = 1; id <= 50; id++) session.receiveControl(manifestBytes(manifest(id, 2 ** 13, 2 ** 12)));
+    for (let id = 1; id <= 50; id++) session.receiveControl(manifestBytes(plainManifest(id, 2 ** 13, 2 ** 12)));
     expect(incoming).toHaveLength(1);
     expect(session.stats.busy).toBe(49);
   });
