@@ -75,6 +75,8 @@ export {
   type ReceiverState,
   type ReceiverStats,
 } from './receiver.ts';
+export { Pacer, type PacerDecision, type PacerOptions, type PathEstimate } from './pacer.ts';
+export { MAX_STRIPES, chooseStripes, renoCeiling, type StripeControl, type StripeInputs } from './stripes.ts';
 export { createLossModel, meanLossRate, type LossModel, type LossSpec } from './loss-model.ts';
 export { conceal } from './conceal.ts';
 export { TURN_BUDGET_MS, crc32InTurns } from './chunked-crc.ts';
