@@ -170,7 +170,8 @@ export class Pacer {
         this.lastAck = { at: now, acked: this.ackedTotal };
       }
     } else if (!this.lastAck) {
-      this.lastAck = { at: now, acked: this.ackedTotal - acked };
+      // What this report acknowledges arrived before the first sample's span begins.
+      this.lastAck = { at: now, acked: this.ackedTotal };
     }
     this.lossBehind += acked;
     this.updateStartup(now);
