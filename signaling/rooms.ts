@@ -7,7 +7,7 @@
  * leaving the adapter room, so every live seat holder is visible to `fetchSockets()`. A seat
  * held by nobody visible was left by a crashed instance and may be reclaimed.
  */
-import type { JoinResult, PeerId, RoomId, SignalData } from '../shared/events.ts';
+import type { JoinResult, LinkIndex, PeerId, RoomId, SignalData } from '../shared/events.ts';
 import { SignalingFailure } from './errors.ts';
 import { iceServersFor, type IceConfig } from './ice-config.ts';
 import type { Logger } from './logger.ts';
@@ -30,7 +30,7 @@ export interface RoomService {
   create(): RoomId;
   join(socket: SignalingSocket, roomId: string): Promise<JoinResult>;
   leave(socket: SignalingSocket): Promise<void>;
-  relay(socket: SignalingSocket, to: PeerId, data: SignalData): Promise<void>;
+  relay(socket: SignalingSocket, to: PeerId, data: SignalData, link?: LinkIndex): Promise<void>;
   /** Frees the seat of a socket that has disconnected. */
   onDisconnect(socket: SignalingSocket): Promise<void>;
   /** Rooms with a peer on this instance. */
@@ -118,13 +118,13 @@ export function createRoomService(deps: RoomServiceDeps): RoomService {
         await releaseSeat(socket);
       });
     },
-    async relay(socket, to, data) {
+    async relay(socket, to, data, link) {
       const roomId = socket.data.roomId;
       if (!roomId) throw new SignalingFailure('NOT_IN_ROOM', 'join a room before signalling');
       if (to === socket.id || !(await seats.isSeated(roomId, to))) {
         throw new SignalingFailure('NOT_IN_ROOM', 'that peer is not in your room');
       }
-      io.to(to).emit('signal', { from: socket.id, data });
+      io.to(to).emit('signal', { from: socket.id, data, ...(link !== undefined && { link }) });
       metrics.signalsRelayed.inc();
     },
     onDisconnect(socket) {

@@ -10,7 +10,7 @@
  *   how fast the receiver's reach advances (packets behind it arrived or were lost), the round
  *   trip is the time from handing a packet over to the first report that reaches past it. The
  *   pacer sends at a little more than the best recent delivery rate and keeps at most about two
- *   such round trips' worth of packets out. An SCTP association fed faster than the path
+ *   such round trips' worth of packets out, plus what the receiver needs for its next reports. An SCTP association fed faster than the path
  *   delivers only grows its queue: a long queue means a long flight, a retransmission timeout
  *   sooner or later, and on an unreliable channel every chunk outstanding at that moment is
  *   abandoned at once.
@@ -50,7 +50,7 @@ export interface PacerOptions {
   readonly packetBytes: number;
   /** Most packets on their way. */
   readonly windowPackets: number;
-  /** The fewest packets the estimated flight may shrink to (two report intervals keep reports coming). */
+  /** Packets the estimated flight holds beyond the path's own share, so that reports keep coming (two report intervals). */
   readonly minFlightPackets: number;
   readonly highWaterMark?: number;
   readonly lowWaterMark?: number;
@@ -221,17 +221,24 @@ export class Pacer {
     const rtt = this.rttMs;
     if (!this.adaptive || this.bestRate === 0 || rtt === null || this.startup) return windowPackets;
     const bdp = (this.bestRate * rtt) / 1000 / packetBytes;
-    return Math.min(windowPackets, Math.max(minFlightPackets, Math.ceil(FLIGHT_GAIN * bdp)));
+    // On top of the path's own share, the packets a receiver takes to send its next reports:
+    // it reports per packets received, so under loss it takes more of them sent.
+    const loss = this.lossFraction ?? 0;
+    return Math.min(windowPackets, Math.ceil(FLIGHT_GAIN * bdp + minFlightPackets / (1 - Math.min(loss, 0.5))));
+  }
+
+  private get lossFraction(): number | null {
+    if (this.lossBehind < LOSS_MIN_PACKETS) return null;
+    // Reports travel on the same lossy channel as the packets, so a share p of them is lost
+    // too: what they vouch for is about (1 − p)² of what lies behind the reach.
+    return 1 - Math.sqrt(Math.min(1, this.lossReported / this.lossBehind));
   }
 
   get estimate(): PathEstimate {
-    // Reports travel on the same lossy channel as the packets, so a share p of them is lost
-    // too: what they vouch for is about (1 − p)² of what lies behind the reach.
-    const vouchedShare = this.lossBehind >= LOSS_MIN_PACKETS ? Math.min(1, this.lossReported / this.lossBehind) : null;
     return {
       deliveryBytesPerSecond: this.bestRate,
       rttMs: this.rttMs,
-      lossFraction: vouchedShare === null ? null : 1 - Math.sqrt(vouchedShare),
+      lossFraction: this.lossFraction,
       pacingBytesPerSecond: this.pacingRate,
       flightPackets: this.flightPackets,
     };

@@ -78,7 +78,11 @@ export interface SenderOptions {
   readonly lowWaterMark?: number;
   /** Packet bytes on their way at most; default {@link DEFAULT_WINDOW_BYTES}. */
   readonly windowBytes?: number;
-  /** Pace at the rate and flight estimated from progress reports (default true); false keeps the fixed gates only. */
+  /**
+   * Pace at the rate and flight estimated from progress reports (see {@link Pacer}); default
+   * false, which keeps the fixed gates only (window, buffer marks, rate limit). The app turns it
+   * on: it matters where a real transport's queue sits between the page and a lossy path.
+   */
   readonly adaptivePacing?: boolean;
   readonly packetsPerTurn?: number;
   /** The packet channel's stripes, when it has several: the sender chooses how many to use. */
@@ -209,7 +213,7 @@ export class Sender {
       ...(options.highWaterMark !== undefined && { highWaterMark: options.highWaterMark }),
       ...(options.lowWaterMark !== undefined && { lowWaterMark: options.lowWaterMark }),
       ...(options.rateLimit !== undefined && { rateLimit: options.rateLimit }),
-      ...(options.adaptivePacing !== undefined && { adaptive: options.adaptivePacing }),
+      adaptive: options.adaptivePacing ?? false,
     });
     this.lossModel = options.loss ? createLossModel(options.loss) : undefined;
   }
@@ -363,7 +367,9 @@ export class Sender {
     const stripes = this.options.stripes;
     if (!stripes) return;
     const path = this.pacer.estimate;
-    const wanted = chooseStripes({ rttMs: stripes.pathRttMs() ?? path.rttMs, lossFraction: path.lossFraction, current: stripes.count });
+    // The browser's own round trip, not the reports': theirs includes the wait for 64 packets,
+    // which on a busy machine can make a LAN look distant.
+    const wanted = chooseStripes({ rttMs: stripes.pathRttMs(), lossFraction: path.lossFraction, current: stripes.count });
     if (wanted !== stripes.count) stripes.use(wanted);
   }
 
@@ -444,7 +450,7 @@ export class Sender {
       elapsedMs,
       throughputBytesPerSecond: elapsedMs > 0 ? (c.bytes * 1000) / elapsedMs : 0,
       rounds: this.round,
-      stripes: this.options.stripes?.count ?? 1,
+      stripes: this.options.stripes?.active ?? 1,
       path: this.pacer.estimate,
       ...(this.verdict && {
         received: this.verdict.received,

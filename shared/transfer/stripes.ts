@@ -23,8 +23,10 @@ export const TARGET_BYTES_PER_SECOND = 4_000_000;
 
 /** What the sender may do with a striped packet channel. */
 export interface StripeControl {
-  /** Stripes the channel spreads packets over now. */
+  /** Stripes the sender asked for (see {@link use}). */
   readonly count: number;
+  /** Stripes packets actually go over now: those asked for that are open (others may still be connecting). */
+  readonly active: number;
   /** Spread packets over this many stripes (1–{@link MAX_STRIPES}), opening connections as needed. */
   use(count: number): void;
   /** Round trip of the first connection as the browser measures it (ICE), or null if unknown. */

@@ -36,8 +36,8 @@ describe('Pacer', () => {
     expect(e.flightPackets).toBe(400);
     const slow = pacer();
     for (let t = 0; t <= 1000; t += 100) slow.acknowledged(t, 10, t - 50, 10);
-    // 115 kB/s × 50 ms is 5 packets: the flight never shrinks below two report intervals.
-    expect(slow.estimate.flightPackets).toBe(128);
+    // 115 kB/s × 50 ms is 5 packets: twice that, plus two report intervals (no loss measured).
+    expect(slow.estimate.flightPackets).toBe(10 + 128);
   });
 
   it('spaces packets at the pacing rate, letting a short burst through', () => {
@@ -95,9 +95,10 @@ describe('paced transfers', () => {
     expect(paced.receiver.state).toBe('complete');
     expect(fixed.receiver.state).toBe('complete');
     // The fixed window keeps nearly all of its 512 KiB in the queue; paced, two round trips'
-    // worth (a round trip here includes the 64 packets a report waits for, 150 ms at this rate).
+    // worth plus two report intervals (the shortest round trip seen includes the queue the
+    // startup built, 190 ms).
     expect(fixed.queuePeakLate).toBeGreaterThan(400 * 1024);
-    expect(paced.queuePeakLate).toBeLessThan(fixed.queuePeakLate / 3);
+    expect(paced.queuePeakLate).toBeLessThan(fixed.queuePeakLate * 0.6);
     expect(paced.sender.stats.elapsedMs).toBeLessThan(fixed.sender.stats.elapsedMs * 1.1);
     const path = paced.sender.stats.path;
     expect(path.deliveryBytesPerSecond).toBeGreaterThan(0.8 * 500_000);

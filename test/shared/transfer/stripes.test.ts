@@ -43,6 +43,9 @@ describe('a sender over a striped channel', () => {
       get count() {
         return history.at(-1) ?? 1;
       },
+      get active() {
+        return history.at(-1) ?? 1;
+      },
       use: (count) => history.push(count),
       pathRttMs: () => rttMs,
     };
@@ -53,7 +56,7 @@ describe('a sender over a striped channel', () => {
   it('stripes a distant lossy path from the start and keeps to it as the loss is measured', () => {
     const stripes = control(44);
     const pair = connectPair({ latencyMs: 22, loss: { kind: 'bernoulli', p: 0.02, seed: 3 } }, {}, 22, undefined, { stripes });
-    const sender = pair.alice.send(image, { fileName: 's.bmp' });
+    const sender = pair.alice.send(image, { fileName: 's.bmp', adaptivePacing: true });
     pair.time.run();
     expect(stripes.history).toEqual([MAX_STRIPES]);
     expect(sender.stats.stripes).toBe(MAX_STRIPES);

@@ -7,10 +7,12 @@ import type { NativeImage } from '../../../shared/pixels/pixel-format.ts';
 import {
   TIME_SERIES_INTERVAL_MS,
   TransferSession,
+  type ControlChannel,
+  type PacketChannel,
   type Receiver,
   type Sender,
+  type StripeControl,
 } from '../../../shared/transfer/index.ts';
-import type { PeerLink } from '../net/peer-link.ts';
 import { chartColumns, type ChartColumns, type LossPoint } from './chart-columns.ts';
 import { lossSpecFor } from './loss-spec.ts';
 import type { ReceiveDisplay } from './receive-display.svelte.ts';
@@ -50,6 +52,8 @@ export class TransferDesk implements LinkListener {
 
   readonly #display: ReceiveDisplay;
   #session: TransferSession | null = null;
+  /** Stripes of the packet channel that are open, whoever asked for them; 1 without striping. */
+  #stripesOpen: () => number = () => 1;
   #tracked: Tracked[] = [];
   #nextKey = 1;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -72,6 +76,7 @@ export class TransferDesk implements LinkListener {
       scanOrder: o.order,
       payloadBytes: o.payloadBytes,
       repairRounds: o.repairRounds,
+      adaptivePacing: true,
       ...(pixelsCrc32 !== undefined ? { pixelsCrc32 } : {}),
       ...(loss ? { loss } : {}),
       ...(o.rateLimitBytesPerSecond > 0 ? { rateLimit: o.rateLimitBytesPerSecond } : {}),
@@ -89,10 +94,13 @@ export class TransferDesk implements LinkListener {
     this.#refresh();
   }
 
-  onLinkOpen(link: Pick<PeerLink, 'control' | 'packets'>): void {
+  onLinkOpen(link: { control: ControlChannel; packets: PacketChannel; stripes?: StripeControl & { readonly open: number } }): void {
+    const stripes = link.stripes;
+    this.#stripesOpen = stripes ? () => stripes.open : () => 1;
     this.#session = new TransferSession({
       control: link.control,
       packets: link.packets,
+      ...(stripes && { stripes }),
       now: () => performance.now(),
       schedule: (callback, ms) => {
         const id = setTimeout(callback, ms);
@@ -146,7 +154,7 @@ export class TransferDesk implements LinkListener {
   /** Copies every unfinished transfer's figures into the views; stops the timer when all are done. */
   #refresh(): void {
     const views = new Map(this.history.map((view) => [view.key, view]));
-    for (const tracked of this.#tracked) views.set(tracked.key, viewOf(tracked));
+    for (const tracked of this.#tracked) views.set(tracked.key, viewOf(tracked, this.#stripesOpen()));
     this.#tracked = this.#tracked.filter((t) => !isFinal(views.get(t.key)!.phase));
     this.history = [...views.values()].sort((a, b) => b.key - a.key);
     this.current = this.history[0] ?? null;
@@ -161,7 +169,8 @@ function isFinal(phase: TransferPhase): boolean {
   return phase === 'complete' || phase === 'incomplete' || phase === 'interrupted';
 }
 
-function viewOf(tracked: Tracked): TransferView {
+/** `stripesOpen`: what an incoming transfer shows as its stripes (the peer's sender chose them). */
+function viewOf(tracked: Tracked, stripesOpen: number): TransferView {
   const e = tracked.engine;
   if (e.kind === 'sender') {
     const { sender } = e;
@@ -182,7 +191,7 @@ function viewOf(tracked: Tracked): TransferView {
     };
   }
   const { receiver, lossTrail } = e;
-  const stats = receiverStats(receiver.stats);
+  const stats = { ...receiverStats(receiver.stats), stripes: stripesOpen };
   const percent = lossPercent(lostPackets(stats), stats);
   if (lossTrail.at(-1)?.percent !== percent) lossTrail.push({ atMs: stats.elapsedMs, percent });
   const phase: TransferPhase =

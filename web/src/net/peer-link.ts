@@ -5,6 +5,8 @@
  * - control: a second, reliable and ordered channel for manifests, receipts and completion.
  *   simple-peer's answering side replaces its channel on every `datachannel` event, so this
  *   one is pre-negotiated (`negotiated: true`, same id on both sides) and fires no such event.
+ *
+ * A further stripe of a striped packet channel is a PeerLink without the control channel.
  */
 import SimplePeer from 'simple-peer/simplepeer.min.js';
 import type { IceServer, SignalData } from '../../../shared/events.ts';
@@ -20,6 +22,16 @@ const CONTROL_CHANNEL: RTCDataChannelInit = { ordered: true, negotiated: true, i
 const EARLY_PACKET_LIMIT = 4096;
 
 export type LinkFailure = 'CONNECTION_FAILED' | 'CHANNEL_ERROR';
+
+export interface PeerLinkOptions {
+  /** Whether this connection carries the control channel too (default true); a further stripe does not. */
+  readonly control?: boolean;
+  /**
+   * Whether ICE candidates go out one by one (default true). A further stripe sends them inside
+   * its offer and answer instead: two signaling events per stripe rather than a dozen.
+   */
+  readonly trickle?: boolean;
+}
 
 export interface PeerLinkHandlers {
   onSignal(data: SignalData): void;
@@ -45,7 +57,7 @@ export class PeerLink {
   readonly control: ControlChannel = { send: (bytes) => this.#sendControl(bytes) };
   readonly #peer: SimplePeer.Instance;
   readonly #internals: SimplePeerInternals;
-  readonly #control: RTCDataChannel;
+  readonly #control: RTCDataChannel | null;
   readonly #handlers: PeerLinkHandlers;
   #peerConnected = false;
   #open = false;
@@ -53,7 +65,7 @@ export class PeerLink {
   #earlyControl: Uint8Array[] = [];
   #earlyPackets: Uint8Array[] = [];
 
-  constructor(initiator: boolean, iceServers: IceServer[], handlers: PeerLinkHandlers) {
+  constructor(initiator: boolean, iceServers: IceServer[], handlers: PeerLinkHandlers, options: PeerLinkOptions = {}) {
     this.#handlers = handlers;
     const link = this;
     this.packets = {
@@ -63,15 +75,17 @@ export class PeerLink {
       },
       onceBufferedAmountLow: (threshold, callback) => link.#onceBufferedAmountLow(threshold, callback),
     };
-    this.#peer = new SimplePeer({ initiator, channelConfig: PACKET_CHANNEL, config: { iceServers }, trickle: true });
+    this.#peer = new SimplePeer({ initiator, channelConfig: PACKET_CHANNEL, config: { iceServers }, trickle: options.trickle ?? true });
     this.#internals = this.#peer as unknown as SimplePeerInternals;
     const pc = this.#internals._pc;
     if (!pc) throw new Error('simple-peer created no RTCPeerConnection');
-    this.#control = pc.createDataChannel('control', CONTROL_CHANNEL);
-    this.#control.binaryType = 'arraybuffer';
-    this.#control.onopen = () => this.#onMaybeOpen();
-    this.#control.onmessage = (event: MessageEvent<ArrayBuffer>) => this.#onControlMessage(event);
-    this.#control.onclose = () => this.#onClose(undefined);
+    this.#control = options.control === false ? null : pc.createDataChannel('control', CONTROL_CHANNEL);
+    if (this.#control) {
+      this.#control.binaryType = 'arraybuffer';
+      this.#control.onopen = () => this.#onMaybeOpen();
+      this.#control.onmessage = (event: MessageEvent<ArrayBuffer>) => this.#onControlMessage(event);
+      this.#control.onclose = () => this.#onClose(undefined);
+    }
     this.#peer.on('signal', (data) => this.#handlers.onSignal(data as SignalData));
     this.#peer.on('connect', () => this.#onPeerConnect());
     this.#peer.on('data', (data: Uint8Array) => this.#onPacket(data));
@@ -95,7 +109,7 @@ export class PeerLink {
 
   close(): void {
     this.#closed = true;
-    this.#control.close();
+    this.#control?.close();
     this.#peer.destroy();
   }
 
@@ -109,7 +123,7 @@ export class PeerLink {
   }
 
   #sendControl(bytes: Uint8Array): void {
-    if (this.#control.readyState === 'open') this.#control.send(bytes as Uint8Array<ArrayBuffer>);
+    if (this.#control?.readyState === 'open') this.#control.send(bytes as Uint8Array<ArrayBuffer>);
   }
 
   /** A closed link never calls back: the transfer learns of the close from onClose instead. */
@@ -145,7 +159,7 @@ export class PeerLink {
   }
 
   #onMaybeOpen(): void {
-    if (this.#open || this.#closed || !this.#peerConnected || this.#control.readyState !== 'open') return;
+    if (this.#open || this.#closed || !this.#peerConnected || (this.#control && this.#control.readyState !== 'open')) return;
     this.#open = true;
     this.#handlers.onOpen();
     for (const bytes of this.#earlyControl) this.#handlers.onControl(bytes);

@@ -1,0 +1,95 @@
+/**
+ * The further peer connections (stripes 1–7) of a striped packet channel, to one remote peer.
+ * Either side may open stripe k (its sender asked for k + 1 stripes); both sides then use it.
+ * When both offer stripe k at once, the side that initiated the first connection keeps its own
+ * offer and the other side gives way and answers it.
+ */
+import type { IceServer, LinkIndex, SignalData } from '../../../shared/events.ts';
+import { MAX_STRIPES } from '../../../shared/transfer/index.ts';
+import { PeerLink } from './peer-link.ts';
+import { StripedLink, type Stripe } from './striped-link.ts';
+
+export interface StripeConnectionsOptions {
+  /** The first connection: its channel is stripe 0, and its initiator wins a tie. */
+  readonly first: Stripe;
+  readonly initiatorOfFirst: boolean;
+  readonly iceServers: IceServer[];
+  readonly sendSignal: (data: SignalData, link: LinkIndex) => void;
+  readonly onPacket: (bytes: Uint8Array) => void;
+  /** Round trip of the first connection, from its stats. */
+  readonly pathRttMs: () => number | null;
+  /** Stripes opened or closed. */
+  readonly onChange?: () => void;
+}
+
+interface Entry {
+  readonly link: PeerLink;
+  readonly initiator: boolean;
+}
+
+export class StripeConnections {
+  readonly striped: StripedLink;
+  readonly #options: StripeConnectionsOptions;
+  readonly #links = new Map<number, Entry>();
+  #closed = false;
+
+  constructor(options: StripeConnectionsOptions) {
+    this.#options = options;
+    this.striped = new StripedLink(options.first, (index) => this.#open(index, true), options.pathRttMs);
+  }
+
+  /** A signal for stripe `index` (1–7) from the remote peer. */
+  signal(index: number, data: SignalData): void {
+    if (this.#closed || !Number.isInteger(index) || index < 1 || index >= MAX_STRIPES) return;
+    const entry = this.#links.get(index);
+    if (data.type === 'offer') {
+      // Ours is still connecting and we initiated the first link: ours wins, theirs is dropped.
+      if (entry?.initiator && !entry.link.open && this.#options.initiatorOfFirst) return;
+      this.#open(index, false).signal(data);
+      return;
+    }
+    entry?.link.signal(data);
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const { link } of this.#links.values()) link.close();
+    this.#links.clear();
+  }
+
+  #open(index: number, initiator: boolean): PeerLink {
+    const existing = this.#links.get(index);
+    if (existing && initiator) return existing.link;
+    if (existing) {
+      existing.link.close();
+      this.striped.remove(index, existing.link);
+    }
+    const link: PeerLink = new PeerLink(
+      initiator,
+      this.#options.iceServers,
+      {
+        onSignal: (data) => this.#options.sendSignal(data, index),
+        onOpen: () => this.#onOpen(index, link),
+        onPacket: (bytes) => this.#options.onPacket(bytes),
+        onControl: () => {},
+        onStalled: () => {},
+        onClose: () => this.#onClose(index, link),
+      },
+      { control: false, trickle: false },
+    );
+    this.#links.set(index, { link, initiator });
+    return link;
+  }
+
+  #onOpen(index: number, link: PeerLink): void {
+    if (this.#links.get(index)?.link !== link) return;
+    this.striped.add(index, link);
+    this.#options.onChange?.();
+  }
+
+  #onClose(index: number, link: PeerLink): void {
+    this.striped.remove(index, link);
+    if (this.#links.get(index)?.link === link) this.#links.delete(index);
+    this.#options.onChange?.();
+  }
+}
