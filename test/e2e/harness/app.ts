@@ -16,6 +16,7 @@ import { createSignalingServer } from '../../../signaling/app.ts';
 import { createLogger } from '../../../signaling/logger.ts';
 import { E2E_WEB_DIST } from './build.ts';
 import { openPeerPage, type PeerPage } from './chromium.ts';
+import { emulatePath, type EmulatedPath } from './emulated-path.ts';
 import type * as TransferWatch from './page/transfer-watch.ts';
 import { pageScript } from './page-script.ts';
 import { waitUntil } from './wait.ts';
@@ -63,8 +64,9 @@ export interface AppPair {
 }
 
 /** Landing page → "Create a room" → `/r/<id>`; the second page opens the link shown there; both reach `connected`. */
-export async function openRoom(browser: Browser, server: AppServer): Promise<AppPair> {
+export async function openRoom(browser: Browser, server: AppServer, path?: EmulatedPath): Promise<AppPair> {
   const sender = await openPeerPage(browser, 'sender');
+  if (path) await emulatePath(sender.page, path);
   const pages: PeerPage[] = [sender];
   const close = async () => {
     for (const peer of pages) await peer.context.close();
@@ -79,6 +81,7 @@ export async function openRoom(browser: Browser, server: AppServer): Promise<App
 
     const receiver = await openPeerPage(browser, 'receiver');
     pages.push(receiver);
+    if (path) await emulatePath(receiver.page, path);
     await receiver.page.goto(roomUrl);
     for (const peer of pages) {
       await waitForPeerStatus(peer.page, 'connected', CONNECT_TIMEOUT_MS);
@@ -192,6 +195,8 @@ export interface Stats {
   lossPct: number;
   throughput: number;
   elapsed: number;
+  /** Peer connections the packets went over. */
+  stripes: number;
 }
 
 const STAT_IDS = {
@@ -201,6 +206,7 @@ const STAT_IDS = {
   lossPct: 'stat-loss-pct',
   throughput: 'stat-throughput',
   elapsed: 'stat-elapsed',
+  stripes: 'stat-stripes',
 } as const satisfies Record<keyof Stats, string>;
 
 /** The statistics as shown; each testid's text is a number. */

@@ -8,13 +8,14 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { FileStage, openRoom, startAppServer, type AppPair, type AppServer } from './app.ts';
 import { saveScreenshot } from './artifacts.ts';
 import { launchChromium } from './chromium.ts';
+import type { EmulatedPath } from './emulated-path.ts';
 import { clearPacketLoss } from './packet-loss.ts';
 
 export interface AppSuite {
   /** Where the files handed to the file picker are written. */
   stage: FileStage;
-  /** Opens a room with two connected pages through the real link. */
-  room(): Promise<AppPair>;
+  /** Opens a room with two connected pages through the real link, optionally over an emulated path. */
+  room(path?: EmulatedPath): Promise<AppPair>;
 }
 
 export function appSuite(): AppSuite {
@@ -50,9 +51,9 @@ export function appSuite(): AppSuite {
 
   return {
     stage,
-    room: async () => {
+    room: async (path) => {
       if (!browser || !server) throw new Error('appSuite: room() called outside a test');
-      const pair = await openRoom(browser, server);
+      const pair = await openRoom(browser, server, path);
       pairs.push(pair);
       return pair;
     },
