@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { openPeerPage, type PeerPage } from './chromium.ts';
+import { emulatePath, type EmulatedPath } from './emulated-path.ts';
 import { pageScript } from './page-script.ts';
 import type * as RawChannel from './page/raw-channel.ts';
 
@@ -62,17 +63,18 @@ export interface RawPair {
   close(): Promise<void>;
 }
 
-async function openBenchPage(browser: Browser, server: RawServer, name: string): Promise<PeerPage> {
+async function openBenchPage(browser: Browser, server: RawServer, name: string, path?: EmulatedPath): Promise<PeerPage> {
   const peer = await openPeerPage(browser, name);
+  if (path) await emulatePath(peer.page, path);
   await peer.page.goto(`${server.url}/`);
   await peer.page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 10_000 });
   return peer;
 }
 
-/** Opens two bench pages and connects them; resolves once every channel is open. */
-export async function connectRawPair(browser: Browser, server: RawServer): Promise<RawPair> {
-  const sender = await openBenchPage(browser, server, 'sender');
-  const receiver = await openBenchPage(browser, server, 'receiver');
+/** Opens two bench pages (optionally over an emulated path) and connects them; resolves once every channel is open. */
+export async function connectRawPair(browser: Browser, server: RawServer, path?: EmulatedPath): Promise<RawPair> {
+  const sender = await openBenchPage(browser, server, 'sender', path);
+  const receiver = await openBenchPage(browser, server, 'receiver', path);
   const close = async () => {
     await sender.context.close();
     await receiver.context.close();
