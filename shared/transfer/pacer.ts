@@ -152,12 +152,20 @@ export class Pacer {
   }
 
   /**
-   * A progress report came: `acked` more packets lie behind the reach (0 when it did not move),
-   * the report vouches for `vouched` arrivals, and the newest packet now behind the reach was
-   * handed over at `sentAt`.
+   * A progress report came: the receiver's reach passed `reached` more packets the sender
+   * handed over (0 when it did not move), and the report vouches for `vouched` arrivals.
    */
-  acknowledged(now: number, acked: number, sentAt: number | undefined, vouched: number): void {
+  reported(reached: number, vouched: number): void {
+    this.lossBehind += reached;
     this.lossReported += vouched;
+  }
+
+  /**
+   * A progress report moved the reach past `acked` more packets still counted on their way
+   * (not past those the window timeout gave up on), and the newest of them was handed over at
+   * `sentAt`.
+   */
+  acknowledged(now: number, acked: number, sentAt: number | undefined): void {
     if (acked <= 0) return;
     this.ackedTotal += acked;
     if (sentAt !== undefined && now >= sentAt) this.rttSamples = pushWindowed(this.rttSamples, now, now - sentAt, RTT_WINDOW_MS, Math.min);
@@ -173,7 +181,6 @@ export class Pacer {
       // What this report acknowledges arrived before the first sample's span begins.
       this.lastAck = { at: now, acked: this.ackedTotal };
     }
-    this.lossBehind += acked;
     this.updateStartup(now);
   }
 
@@ -218,8 +225,13 @@ export class Pacer {
   /** Most packets allowed out now: the window, or less once the path's bandwidth-delay product is known. */
   get flightPackets(): number {
     const { windowPackets, minFlightPackets, packetBytes } = this.options;
+    if (!this.adaptive) return windowPackets;
+    // Startup grows the flight by what the reports acknowledge, doubling it each round trip as
+    // SCTP's slow start does: a first burst of a whole window would only wait in one
+    // association's queue, and on a lossy path a retransmission timeout gives all of it up.
+    if (this.startup || this.bestRate === 0) return Math.min(windowPackets, minFlightPackets + this.ackedTotal);
     const rtt = this.rttMs;
-    if (!this.adaptive || this.bestRate === 0 || rtt === null || this.startup) return windowPackets;
+    if (rtt === null) return windowPackets;
     const bdp = (this.bestRate * rtt) / 1000 / packetBytes;
     // On top of the path's own share, the packets a receiver takes to send its next reports:
     // it reports per packets received, so under loss it takes more of them sent.

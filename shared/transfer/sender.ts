@@ -152,6 +152,9 @@ export class Sender {
   private passAcked = 0;
   /** Of those, how many the simulation dropped (they never took up room on the way). */
   private passAckedDrops = 0;
+  /** Like passAcked, but moved by reports alone (not by the window timeout), for the loss estimate. */
+  private passReach = 0;
+  private passReachDrops = 0;
   /** The pump waits for a progress report (or the window timeout) to open the window. */
   private awaitingProgress = false;
   private readonly pacer: Pacer;
@@ -261,6 +264,8 @@ export class Sender {
     this.passDrops = [];
     this.passAcked = 0;
     this.passAckedDrops = 0;
+    this.passReach = 0;
+    this.passReachDrops = 0;
     this.passSentAt = new Float64Array(this.passLength);
     this.pacer.startPass(this.options.now());
     this.options.onStateChange?.(this);
@@ -327,7 +332,7 @@ export class Sender {
     }
     // End-of-pass goes on the other channel: wait until the packets have left the buffer, or it
     // would overtake up to a high-water mark's worth of them.
-    if (packets.bufferedAmount > 0) packets.onceBufferedAmountLow(0, () => this.endPass());
+    if ((packets.queuedAmount ?? packets.bufferedAmount) > 0) packets.onceBufferedAmountLow(0, () => this.endPass());
     else this.endPass();
   }
 
@@ -345,17 +350,19 @@ export class Sender {
     // A pass sends its sequences in increasing order; a late packet of the round before may
     // carry the receiver's reach past what this pass has sent so far.
     const acked = Math.min(this.passIndex, this.passSequences ? lowerBound(this.passSequences, progress.reach) : progress.reach);
-    const now = this.options.now();
-    if (acked <= this.passAcked) {
-      this.pacer.acknowledged(now, 0, undefined, PROGRESS_EVERY_PACKETS);
-      return;
-    }
     const drops = lowerBound(this.passDrops, progress.reach);
-    // Packets the simulation dropped never took up room on the way.
-    this.pacer.acknowledged(now, acked - this.passAcked - (drops - this.passAckedDrops), this.passSentAt[acked - 1], PROGRESS_EVERY_PACKETS);
+    // Packets the simulation dropped never took up room on the way, nor could they arrive.
+    const reached = Math.max(0, acked - this.passReach - (drops - this.passReachDrops));
+    if (acked > this.passReach) {
+      this.passReach = acked;
+      this.passReachDrops = drops;
+    }
+    this.pacer.reported(reached, PROGRESS_EVERY_PACKETS);
+    this.chooseStripes();
+    if (acked <= this.passAcked) return;
+    this.pacer.acknowledged(this.options.now(), acked - this.passAcked - (drops - this.passAckedDrops), this.passSentAt[acked - 1]);
     this.passAcked = acked;
     this.passAckedDrops = drops;
-    this.chooseStripes();
     if (this.awaitingProgress && this.inFlight < this.pacer.flightPackets) {
       this.pendingWork?.();
       this.pump();

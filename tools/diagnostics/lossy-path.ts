@@ -11,7 +11,8 @@
  * the loss the panel shows; then medians, and the reliable channel's median over the same path.
  *
  * LOSSY_PATHS: `latency:loss` per page, comma-separated (default `10:1,10:5`: ~44 ms round trip
- * with ~2 % and ~10 % loss end to end). LOSSY_RUNS (default 5), LOSSY_RELIABLE_RUNS (default 3).
+ * with ~2 % and ~10 % loss end to end). LOSSY_RUNS (default 5), LOSSY_RELIABLE_RUNS (default 3,
+ * 0 skips the reliable channel). LOSSY_DEBUG=1 prints the pages' console errors after each run.
  */
 import { chooseImage, FileStage, openRoom, readStats, setSendOptions, startAppServer, textOf } from '../../test/e2e/harness/app.ts';
 import { buildWebApp } from '../../test/e2e/harness/build.ts';
@@ -88,11 +89,15 @@ try {
           pixelBytes,
           timeoutMs: 120_000,
           coarse: { width: 1920, height: 1080, expected: coarsePass(source) },
+        }).catch((error: unknown) => {
+          if (process.env.LOSSY_DEBUG) console.log([...pair.sender.errors, ...pair.receiver.errors].join('\n'));
+          throw error;
         });
         const stillMs = await stop();
         if (result.endState !== 'complete') throw new Error(`the transfer ended "${result.endState}"`);
         await assertExact(pair, source, 'full HD');
         const sent = await readStats(pair.sender.page);
+        if (process.env.LOSSY_DEBUG) console.log([...pair.sender.errors, ...pair.receiver.errors].join("\n"));
         const received = await readStats(pair.receiver.page);
         times.push(result.ms);
         coarse.push(result.coarseMs!);
@@ -116,10 +121,10 @@ try {
       }
     }
     const pd = median(times);
-    const rel = median(reliable);
+    const versusReliable = reliable.length > 0 ? `; reliable 64 KB median ${median(reliable).toFixed(0)} ms: ${(median(reliable) / pd).toFixed(2)}× faster` : '';
     console.log(
       `\n${label}: Pixeldrop median ${pd.toFixed(0)} ms to exact (max ${Math.max(...times).toFixed(0)}), coarse ${median(coarse).toFixed(0)} ms, ` +
-        `longest still ${Math.max(...still).toFixed(0)} ms; reliable 64 KB median ${rel.toFixed(0)} ms: ${(rel / pd).toFixed(2)}× faster\n`,
+        `longest still ${Math.max(...still).toFixed(0)} ms${versusReliable}\n`,
     );
   }
 } finally {

@@ -12,19 +12,32 @@ function pacer(adaptive = true): Pacer {
 }
 
 describe('Pacer', () => {
-  it('holds the fixed gates before anything is measured: window, then buffer', () => {
-    const p = pacer();
+  it('holds the fixed gates: window, then buffer', () => {
+    const p = pacer(false);
     expect(p.decide(0, 399, 0)).toEqual({ kind: 'send' });
     expect(p.decide(0, 400, 0)).toEqual({ kind: 'window', timeoutMs: WINDOW_TIMEOUT_MS });
     expect(p.decide(0, 10, 64 * 1024 + 1)).toEqual({ kind: 'buffer', threshold: 16 * 1024 });
-    expect(p.estimate).toMatchObject({ deliveryBytesPerSecond: 0, rttMs: null, lossFraction: null, pacingBytesPerSecond: null, flightPackets: 400 });
+  });
+
+  it('starts with two report intervals on their way and grows that by what is acknowledged, up to the window', () => {
+    const p = pacer();
+    expect(p.estimate).toMatchObject({ deliveryBytesPerSecond: 0, rttMs: null, lossFraction: null, pacingBytesPerSecond: null, flightPackets: 128 });
+    expect(p.decide(0, 127, 0)).toEqual({ kind: 'send' });
+    expect(p.decide(0, 128, 0)).toEqual({ kind: 'window', timeoutMs: WINDOW_TIMEOUT_MS });
+    p.acknowledged(40, 100, 0);
+    expect(p.estimate.flightPackets).toBe(228);
+    p.acknowledged(80, 200, 40);
+    expect(p.estimate.flightPackets).toBe(400);
   });
 
   it('measures delivery rate, round trip and loss from reports, then paces near that rate with about two round trips in flight', () => {
     const p = pacer();
     // Reports every 10 ms, each moving the reach by 100 packets of which 64 arrived (its
     // report included): 11.5 MB/s through, 36 % behind the reach unvouched.
-    for (let t = 0; t <= 1000; t += 10) p.acknowledged(t, 100, t - 20, 64);
+    for (let t = 0; t <= 1000; t += 10) {
+      p.acknowledged(t, 100, t - 20);
+      p.reported(100, 64);
+    }
     const e = p.estimate;
     expect(e.deliveryBytesPerSecond).toBeCloseTo(100 * packetBytes * 100, -3);
     expect(e.rttMs).toBe(20);
@@ -35,14 +48,17 @@ describe('Pacer', () => {
     // Bandwidth-delay product 11.5 MB/s × 20 ms = 200 packets; two of them, capped by the window.
     expect(e.flightPackets).toBe(400);
     const slow = pacer();
-    for (let t = 0; t <= 1000; t += 100) slow.acknowledged(t, 10, t - 50, 10);
+    for (let t = 0; t <= 1000; t += 100) {
+      slow.acknowledged(t, 10, t - 50);
+      slow.reported(10, 10);
+    }
     // 115 kB/s × 50 ms is 5 packets: twice that, plus two report intervals (no loss measured).
     expect(slow.estimate.flightPackets).toBe(10 + 128);
   });
 
   it('spaces packets at the pacing rate, letting a short burst through', () => {
     const p = pacer();
-    for (let t = 0; t <= 1000; t += 100) p.acknowledged(t, 10, t - 50, 10);
+    for (let t = 0; t <= 1000; t += 100) p.acknowledged(t, 10, t - 50);
     const rate = p.estimate.pacingBytesPerSecond!;
     let sent = 0;
     let t = 1000;
@@ -63,7 +79,7 @@ describe('Pacer', () => {
 
   it('without adaptation keeps only the fixed gates', () => {
     const p = pacer(false);
-    for (let t = 0; t <= 1000; t += 100) p.acknowledged(t, 10, t - 50, 10);
+    for (let t = 0; t <= 1000; t += 100) p.acknowledged(t, 10, t - 50);
     expect(p.estimate.pacingBytesPerSecond).toBeNull();
     expect(p.estimate.flightPackets).toBe(400);
     for (let i = 0; i < 300; i++) expect(p.decide(1000, i, 0)).toEqual({ kind: 'send' });

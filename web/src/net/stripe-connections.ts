@@ -5,7 +5,7 @@
  * offer and the other side gives way and answers it.
  */
 import type { IceServer, LinkIndex, SignalData } from '../../../shared/events.ts';
-import { MAX_STRIPES } from '../../../shared/transfer/index.ts';
+import { MAX_STRIPES, chooseStripes } from '../../../shared/transfer/index.ts';
 import { PeerLink } from './peer-link.ts';
 import { StripedLink, type Stripe } from './striped-link.ts';
 
@@ -27,15 +27,32 @@ interface Entry {
   readonly initiator: boolean;
 }
 
+/**
+ * How long after the first connection opens its round trip is looked at; the browser has
+ * measured it by then (ICE consent checks run about once a second).
+ */
+const PREPARE_AFTER_MS = 1_000;
+
 export class StripeConnections {
   readonly striped: StripedLink;
   readonly #options: StripeConnectionsOptions;
   readonly #links = new Map<number, Entry>();
   #closed = false;
+  #prepareTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: StripeConnectionsOptions) {
     this.#options = options;
     this.striped = new StripedLink(options.first, (index) => this.#open(index, true), options.pathRttMs);
+    // On a distant path a sender starts striped (the loss it assumes until measured calls for
+    // it): open the connections now, so that the first image does not wait for them. The side
+    // that initiated the first connection does it, so that the two do not offer at once.
+    if (options.initiatorOfFirst) this.#prepareTimer = setTimeout(() => this.#prepare(), PREPARE_AFTER_MS);
+  }
+
+  #prepare(): void {
+    const rttMs = this.#options.pathRttMs();
+    if (this.#closed || rttMs === null) return;
+    this.striped.prepare(chooseStripes({ rttMs, lossFraction: null, current: 1 }));
   }
 
   /** A signal for stripe `index` (1–7) from the remote peer. */
@@ -53,6 +70,7 @@ export class StripeConnections {
 
   close(): void {
     this.#closed = true;
+    clearTimeout(this.#prepareTimer);
     for (const { link } of this.#links.values()) link.close();
     this.#links.clear();
   }

@@ -47,7 +47,13 @@ export class StripedLink implements PacketChannel, StripeControl {
 
   use(count: number): void {
     this.#wanted = Math.min(MAX_STRIPES, Math.max(1, Math.floor(count)));
-    for (let index = 1; index < this.#wanted; index++) if (!this.#stripes[index]) this.#openStripe(index);
+    this.prepare(this.#wanted);
+    this.#recheckWaits();
+  }
+
+  /** Opens stripes up to `count` without using them yet, so a later use() finds them ready. */
+  prepare(count: number): void {
+    for (let index = 1; index < Math.min(MAX_STRIPES, count); index++) if (!this.#stripes[index]) this.#openStripe(index);
   }
 
   pathRttMs(): number | null {
@@ -58,6 +64,8 @@ export class StripedLink implements PacketChannel, StripeControl {
   add(index: number, stripe: Stripe): void {
     if (index < 1 || index >= MAX_STRIPES) throw new RangeError(`stripe index must be 1–${MAX_STRIPES - 1}, got ${index}`);
     this.#stripes[index] = stripe;
+    // An empty stripe has room: a sender waiting for the others to drain can go on here.
+    this.#recheckWaits();
   }
 
   /** A further stripe closed: packets go over the others. */
@@ -65,9 +73,11 @@ export class StripedLink implements PacketChannel, StripeControl {
     if (index <= 0 || this.#stripes[index] !== stripe) return;
     this.#stripes[index] = undefined;
     // A closed channel never fires bufferedamountlow: look again over the stripes left.
-    const waits = [...this.#waits];
-    this.#waits.clear();
-    for (const wait of waits) wait();
+    this.#recheckWaits();
+  }
+
+  #recheckWaits(): void {
+    for (const wait of [...this.#waits]) wait();
   }
 
   #inUse(): Stripe[] {
@@ -96,29 +106,40 @@ export class StripedLink implements PacketChannel, StripeControl {
     best.packets.send(bytes);
   }
 
+  /** What the stripe the next send goes to holds: the least among those in use. */
   get bufferedAmount(): number {
+    let least = Infinity;
+    for (const stripe of this.#inUse()) least = Math.min(least, stripe.packets.bufferedAmount);
+    return least === Infinity ? 0 : least;
+  }
+
+  /** What every open stripe holds together. */
+  get queuedAmount(): number {
     let total = 0;
     for (const stripe of this.#stripes) if (stripe) total += stripe.packets.bufferedAmount;
     return total;
   }
 
-  /** Waits on the fullest stripe until the total has fallen to `threshold`. */
+  /**
+   * With `threshold` 0, once every stripe has drained (nothing sent is still queued anywhere);
+   * otherwise once any stripe in use holds `threshold` or less, so the sender can go on there.
+   */
   onceBufferedAmountLow(threshold: number, callback: () => void): void {
-    const total = this.bufferedAmount;
-    if (total <= threshold) {
+    const drained = threshold === 0 ? this.queuedAmount === 0 : this.bufferedAmount <= threshold;
+    if (drained) {
       queueMicrotask(callback);
       return;
     }
-    let fullest: Stripe | undefined;
-    for (const stripe of this.#stripes) {
-      if (stripe && (!fullest || stripe.packets.bufferedAmount > fullest.packets.bufferedAmount)) fullest = stripe;
-    }
-    const rest = total - fullest!.packets.bufferedAmount;
+    let fired = false;
     const again = (): void => {
-      if (!this.#waits.delete(again)) return;
+      if (fired || !this.#waits.delete(again)) return;
+      fired = true;
       this.onceBufferedAmountLow(threshold, callback);
     };
     this.#waits.add(again);
-    fullest!.packets.onceBufferedAmountLow(Math.max(0, threshold - rest), again);
+    const watched = threshold === 0 ? this.#stripes : this.#inUse();
+    for (const stripe of watched) {
+      if (stripe && stripe.packets.bufferedAmount > threshold) stripe.packets.onceBufferedAmountLow(threshold, again);
+    }
   }
 }
