@@ -2,7 +2,8 @@
  * The further peer connections (stripes 1–7) of a striped packet channel, to one remote peer.
  * Either side may open stripe k (its sender asked for k + 1 stripes); both sides then use it.
  * When both offer stripe k at once, the side that initiated the first connection keeps its own
- * offer and the other side gives way and answers it.
+ * offer and the other side gives way and answers it. The initiating side also opens them ahead
+ * of any sender once the first connection's round trip shows a distant path.
  */
 import type { IceServer, LinkIndex, SignalData } from '../../../shared/events.ts';
 import { MAX_STRIPES, chooseStripes } from '../../../shared/transfer/index.ts';
@@ -60,8 +61,10 @@ export class StripeConnections {
     if (this.#closed || !Number.isInteger(index) || index < 1 || index >= MAX_STRIPES) return;
     const entry = this.#links.get(index);
     if (data.type === 'offer') {
-      // Ours is still connecting and we initiated the first link: ours wins, theirs is dropped.
-      if (entry?.initiator && !entry.link.open && this.#options.initiatorOfFirst) return;
+      // The side that initiated the first connection keeps whatever stripe k it has (its own
+      // offer, or one it answered): an offer crossing it is the other side's glare. The other
+      // side always gives way, so both end up with the same connection.
+      if (entry && this.#options.initiatorOfFirst) return;
       this.#open(index, false).signal(data);
       return;
     }
