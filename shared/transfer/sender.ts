@@ -51,6 +51,8 @@ export { DEFAULT_HIGH_WATER_MARK, DEFAULT_LOW_WATER_MARK, WINDOW_TIMEOUT_MS };
  * packets, the window is never smaller than twice the receiver's report interval.
  */
 export const DEFAULT_WINDOW_BYTES = 512 * 1024;
+/** Longest the packet channel's buffer may stand still before a pass's end-of-pass goes out anyway. */
+export const END_OF_PASS_DRAIN_MS = 1_000;
 /** Packets sent per scheduler turn, so the page stays responsive while a big image goes out. */
 export const DEFAULT_PACKETS_PER_TURN = 256;
 
@@ -331,9 +333,35 @@ export class Sender {
       this.series.add(elapsed, 'bytes', packet.length);
     }
     // End-of-pass goes on the other channel: wait until the packets have left the buffer, or it
-    // would overtake up to a high-water mark's worth of them.
-    if ((packets.queuedAmount ?? packets.bufferedAmount) > 0) packets.onceBufferedAmountLow(0, () => this.endPass());
-    else this.endPass();
+    // would overtake up to a high-water mark's worth of them. A buffer that stops draining (one
+    // stripe of several whose connection is dying) cannot hold the pass: once it has not shrunk
+    // for END_OF_PASS_DRAIN_MS the end-of-pass goes anyway, and repair resends what is missing.
+    const queued = (): number => packets.queuedAmount ?? packets.bufferedAmount;
+    if (queued() === 0) {
+      this.endPass();
+      return;
+    }
+    // Whichever comes first ends this pass; the other then finds it ended (or a later pass
+    // under way, which it leaves alone).
+    const round = this.round;
+    let cancelWatch: () => void = () => {};
+    const finish = (): void => {
+      if (this.round !== round || this._state !== 'sending') return;
+      cancelWatch();
+      this.endPass();
+    };
+    let last = queued();
+    const watch = (): void => {
+      const now = queued();
+      if (now > 0 && now < last) {
+        last = now;
+        cancelWatch = this.options.schedule(watch, END_OF_PASS_DRAIN_MS);
+        this.pendingWork = cancelWatch;
+      } else finish();
+    };
+    cancelWatch = this.options.schedule(watch, END_OF_PASS_DRAIN_MS);
+    this.pendingWork = cancelWatch;
+    packets.onceBufferedAmountLow(0, finish);
   }
 
   /** Packets of this pass handed to the channel and not yet behind the receiver's reach. */

@@ -1,6 +1,14 @@
 /** How many stripes the sender chooses, and a striped transfer in virtual time. */
 import { describe, expect, it } from 'vitest';
-import { MAX_STRIPES, chooseStripes, renoCeiling, type StripeControl } from '../../../shared/transfer/index.ts';
+import {
+  END_OF_PASS_DRAIN_MS,
+  MAX_STRIPES,
+  TransferSession,
+  chooseStripes,
+  renoCeiling,
+  type PacketChannel,
+  type StripeControl,
+} from '../../../shared/transfer/index.ts';
 import { randomImage } from './arbitraries.ts';
 import { connectPair } from './harness.ts';
 
@@ -82,5 +90,33 @@ describe('a sender over a striped channel', () => {
     pair.time.run();
     expect(stripes.history).toEqual([]);
     expect(sender.stats.stripes).toBe(1);
+  });
+
+  it('ends its pass even when one stripe never drains: the end-of-pass goes once the buffers stand still', () => {
+    const pair = connectPair({ latencyMs: 22 }, {}, 22);
+    // The packets arrive, but one stripe's buffer keeps 5,000 bytes that never leave.
+    const stuck: PacketChannel = {
+      send: (bytes) => pair.link.send(bytes),
+      get bufferedAmount() {
+        return pair.link.bufferedAmount;
+      },
+      queuedAmount: 5_000,
+      onceBufferedAmountLow: (threshold, callback) => {
+        if (threshold > 0) pair.link.onceBufferedAmountLow(threshold, callback);
+      },
+    };
+    const sending = new TransferSession({ control: { send: (bytes) => pair.bob.receiveControl(bytes) }, packets: stuck, now: pair.time.now, schedule: pair.time.schedule });
+    const sender = sending.send(randomImage(300, 200, { kind: 'bgr', bitsPerPixel: 24 }, 2), { fileName: 'd.bmp', pixelsCrc32: 0 });
+    let lastSentAt = 0;
+    let waitingAt = Number.NaN;
+    for (let t = 0; sender.state === 'sending' && t < 10_000; t += 1) {
+      const before = sender.stats.packetsSent;
+      pair.time.run(t);
+      if (sender.stats.packetsSent > before) lastSentAt = t;
+    }
+    waitingAt = pair.time.now();
+    expect(sender.state).toBe('waiting');
+    expect(waitingAt - lastSentAt).toBeGreaterThanOrEqual(END_OF_PASS_DRAIN_MS);
+    expect(waitingAt - lastSentAt).toBeLessThanOrEqual(END_OF_PASS_DRAIN_MS + 2);
   });
 });
