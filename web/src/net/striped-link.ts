@@ -16,6 +16,9 @@ export interface Stripe {
   readonly packets: PacketChannel;
 }
 
+/** How often a wait for room looks again at the stripes, whatever their events say. */
+const RECHECK_MS = 250;
+
 export class StripedLink implements PacketChannel, StripeControl {
   /** Open stripes by index; index 0 is always the first link. */
   readonly #stripes: (Stripe | undefined)[];
@@ -137,6 +140,9 @@ export class StripedLink implements PacketChannel, StripeControl {
       this.onceBufferedAmountLow(threshold, callback);
     };
     this.#waits.add(again);
+    // bufferedamountlow fires only on a crossing, and a stripe whose connection dies quietly
+    // never fires it: look again now and then, so a wait can never outlive its cause.
+    setTimeout(again, RECHECK_MS);
     const watched = threshold === 0 ? this.#stripes : this.#inUse();
     for (const stripe of watched) {
       if (stripe && stripe.packets.bufferedAmount > threshold) stripe.packets.onceBufferedAmountLow(threshold, again);
