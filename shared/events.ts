@@ -38,6 +38,14 @@ export type SignalData =
     }
   | { type: 'renegotiate'; renegotiate: true };
 
+/**
+ * Which of the pair's peer connections a signal belongs to: 0 (the default when absent) is the
+ * first, which carries the control channel and the first stripe of the packet channel; 1–7 are
+ * further stripes of the packet channel, opened when a sender spreads packets over several
+ * connections. The server relays it as is.
+ */
+export type LinkIndex = number;
+
 export type SignalingErrorCode =
   /** A third peer tried to join a room that already holds two. */
   | 'ROOM_FULL'
@@ -72,12 +80,12 @@ export interface JoinResult extends PeerIceConfig {
 export interface ClientToServerEvents {
   'room:create': (payload: Record<string, never>, ack: (res: Ack<{ roomId: RoomId }>) => void) => void;
   'room:join': (payload: { roomId: RoomId }, ack: (res: Ack<JoinResult>) => void) => void;
-  signal: (payload: { to: PeerId; data: SignalData }, ack: (res: Ack) => void) => void;
+  signal: (payload: { to: PeerId; data: SignalData; link?: LinkIndex }, ack: (res: Ack) => void) => void;
   'room:leave': (payload: Record<string, never>, ack: (res: Ack) => void) => void;
 }
 
 export interface ServerToClientEvents {
-  signal: (payload: { from: PeerId; data: SignalData }) => void;
+  signal: (payload: { from: PeerId; data: SignalData; link?: LinkIndex }) => void;
   'peer:joined': (payload: { peerId: PeerId }) => void;
   'peer:left': (payload: { peerId: PeerId }) => void;
   /** The server closed your room (just before it closes the connection). */

@@ -119,8 +119,8 @@ export function createSignalingServer(httpServer: HttpServer, options: Signaling
   const handlers: EventHandlers = {
     'room:create': async () => ({ roomId: rooms.create() }),
     'room:join': (socket, { roomId }) => rooms.join(socket, roomId),
-    signal: async (socket, { to, data }) => {
-      await rooms.relay(socket, to, data);
+    signal: async (socket, { to, data, link }) => {
+      await rooms.relay(socket, to, data, link);
       return {};
     },
     'room:leave': async (socket) => {

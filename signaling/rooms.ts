@@ -14,7 +14,7 @@
  * with both seats taken is left alone however quiet it is: once their WebRTC link is up, two
  * peers have nothing left to signal, yet they keep their seats to re-signal if the link drops.
  */
-import type { JoinResult, PeerId, RoomId, SignalData } from '../shared/events.ts';
+import type { JoinResult, LinkIndex, PeerId, RoomId, SignalData } from '../shared/events.ts';
 import { SignalingFailure } from './errors.ts';
 import { peerIceConfigFor, type IceConfig } from './ice-config.ts';
 import { createIdleWatch } from './idle-watch.ts';
@@ -42,7 +42,7 @@ export interface RoomService {
   create(): RoomId;
   join(socket: SignalingSocket, roomId: string): Promise<JoinResult>;
   leave(socket: SignalingSocket): Promise<void>;
-  relay(socket: SignalingSocket, to: PeerId, data: SignalData): Promise<void>;
+  relay(socket: SignalingSocket, to: PeerId, data: SignalData, link?: LinkIndex): Promise<void>;
   /** Frees the seat of a socket that has disconnected. */
   onDisconnect(socket: SignalingSocket): Promise<void>;
   /** Rooms with a peer on this instance. */
@@ -180,13 +180,13 @@ export function createRoomService(deps: RoomServiceDeps): RoomService {
         await releaseSeat(socket);
       });
     },
-    async relay(socket, to, data) {
+    async relay(socket, to, data, link) {
       const roomId = socket.data.roomId;
       if (!roomId) throw new SignalingFailure('NOT_IN_ROOM', 'join a room before signalling');
       if (to === socket.id || !(await seats.isSeated(roomId, to))) {
         throw new SignalingFailure('NOT_IN_ROOM', 'that peer is not in your room');
       }
-      io.to(to).emit('signal', { from: socket.id, data });
+      io.to(to).emit('signal', { from: socket.id, data, ...(link !== undefined && { link }) });
       idle.touch(socket.id);
       touchLocal([to]);
       metrics.signalsRelayed.inc();

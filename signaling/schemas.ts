@@ -12,6 +12,8 @@ export const MAX_SDP_LENGTH = 16 * 1024;
 export const MAX_CANDIDATE_LENGTH = 1024;
 /** Longest media id (`a=mid:`) accepted; browsers use "0", "1", ... */
 export const MAX_SDP_MID_LENGTH = 64;
+/** Highest peer-connection index a signal may name (a packet channel has at most 8 stripes). */
+export const MAX_LINK_INDEX = 7;
 /** Room ids are 32 characters; anything much longer is not worth verifying. */
 export const MAX_ROOM_ID_LENGTH = 64;
 
@@ -37,7 +39,7 @@ type PayloadOf<E extends keyof ClientToServerEvents> = Parameters<ClientToServer
 export const payloadSchemas = {
   'room:create': emptyObject satisfies z.ZodType<PayloadOf<'room:create'>>,
   'room:join': z.strictObject({ roomId: z.string().max(MAX_ROOM_ID_LENGTH) }) satisfies z.ZodType<PayloadOf<'room:join'>>,
-  signal: z.strictObject({ to: peerId, data: signalData }) satisfies z.ZodType<PayloadOf<'signal'>>,
+  signal: z.strictObject({ to: peerId, data: signalData, link: z.int().min(0).max(MAX_LINK_INDEX).optional() }) satisfies z.ZodType<PayloadOf<'signal'>>,
   'room:leave': emptyObject satisfies z.ZodType<PayloadOf<'room:leave'>>,
 } as const;
 

@@ -22,13 +22,13 @@ import {
   clearPathLoss,
   countersSince,
   describeLoss,
-  emulateAccessLink,
+  overPath,
   pathCounters,
   type PathProfile,
 } from '../../test/e2e/harness/path-emulator.ts';
 import { photoBmp } from '../../test/e2e/harness/photos.ts';
 import { comparePixels, decodeSource, type SourceImage } from '../../test/e2e/harness/pixels.ts';
-import { connectRawPair, type PreparePage, type RawPair, type RawServer } from '../../test/e2e/harness/raw-pair.ts';
+import { connectRawPair, type RawPair, type RawServer } from '../../test/e2e/harness/raw-pair.ts';
 import { waitUntil } from '../../test/e2e/harness/wait.ts';
 import { median, printTable } from '../measure.ts';
 import { coarsePass, installProbe } from './app-cases.ts';
@@ -95,10 +95,6 @@ function lossPct(counters: { passed: number; dropped: number }): number {
 }
 
 /** Connections made over the profile's path: both pages get their access link before they connect. */
-function overPath(profile: PathProfile): PreparePage {
-  return (peer) => emulateAccessLink(peer.context, peer.page, profile);
-}
-
 export interface ProfileBenchOptions {
   browser: Browser;
   appServer: AppServer;

@@ -10,6 +10,12 @@ export interface PacketChannel {
   /** Bytes handed to `send` and not yet on the wire (RTCDataChannel.bufferedAmount). */
   readonly bufferedAmount: number;
   /**
+   * For a channel striped over several connections: the bytes all of them hold. Its
+   * `bufferedAmount` is then what the connection the next send goes to holds (the sender may
+   * go on while any has room), and `onceBufferedAmountLow(0, …)` waits for all to drain.
+   */
+  readonly queuedAmount?: number;
+  /**
    * Calls `callback` once, when `bufferedAmount` has fallen to `threshold` or below. An
    * RTCDataChannel does this with `bufferedAmountLowThreshold = threshold` and a one-shot
    * `bufferedamountlow` listener.

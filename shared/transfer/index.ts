@@ -72,6 +72,7 @@ export {
   DEFAULT_LOW_WATER_MARK,
   DEFAULT_PACKETS_PER_TURN,
   DEFAULT_WINDOW_BYTES,
+  END_OF_PASS_DRAIN_MS,
   Sender,
   WINDOW_TIMEOUT_MS,
   type SenderOptions,
@@ -87,6 +88,8 @@ export {
   type ReceiverState,
   type ReceiverStats,
 } from './receiver.ts';
+export { Pacer, type PacerDecision, type PacerOptions, type PathEstimate } from './pacer.ts';
+export { MAX_STRIPES, chooseStripes, renoCeiling, type StripeControl, type StripeInputs } from './stripes.ts';
 export { createLossModel, meanLossRate, type LossModel, type LossSpec } from './loss-model.ts';
 export { TURN_BUDGET_MS, crc32InTurns } from './chunked-crc.ts';
 export { TIME_SERIES_INTERVAL_MS, type Sample } from './time-series.ts';

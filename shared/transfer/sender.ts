@@ -1,8 +1,9 @@
 /**
  * Sends one image: the manifest over the reliable control channel, then the data packets of
- * each pass over the unreliable packet channel, paced by a window the receiver's progress
- * reports open, the channel's buffered amount and an optional rate limit. Repair rounds resend
- * exactly the sequences a receipt names.
+ * each pass over the unreliable packet channel, paced by its {@link Pacer} (a window the
+ * receiver's progress reports open, the channel's buffered amount, an optional rate limit and
+ * the rate and flight it estimates from those reports). Repair rounds resend exactly the
+ * sequences a receipt names. Over a striped channel it chooses how many stripes to use.
  */
 import {
   CancelOrigin,
@@ -29,14 +30,14 @@ import type { Clock, ControlChannel, PacketChannel, Scheduler } from './channel.
 import { crc32InTurns } from './chunked-crc.ts';
 import { createLossModel, type LossModel, type LossSpec } from './loss-model.ts';
 import { PacketGeometry } from './packet-geometry.ts';
+import { DEFAULT_HIGH_WATER_MARK, DEFAULT_LOW_WATER_MARK, Pacer, WINDOW_TIMEOUT_MS, type PathEstimate } from './pacer.ts';
+import { chooseStripes, type StripeControl } from './stripes.ts';
 import { Packetizer } from './packetizer.ts';
 import { chooseScatterOrder } from './scan-order.ts';
 import { TimeSeries, type Sample } from './time-series.ts';
 
-/** Pause sending while the channel holds more than this (Chromium's send() throws once ~16 MiB are queued). */
-export const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
-/** Resume when the channel has drained to this. */
-export const DEFAULT_LOW_WATER_MARK = 256 * 1024;
+export { DEFAULT_HIGH_WATER_MARK, DEFAULT_LOW_WATER_MARK, WINDOW_TIMEOUT_MS };
+
 /**
  * Most packet bytes a pass keeps on their way: handed to the channel and not yet behind the
  * receiver's latest progress report. The channel's buffered amount cannot bound this: it only
@@ -50,12 +51,8 @@ export const DEFAULT_LOW_WATER_MARK = 256 * 1024;
  * packets, the window is never smaller than twice the receiver's report interval.
  */
 export const DEFAULT_WINDOW_BYTES = 512 * 1024;
-/**
- * With the window full and no progress report for this long, the sender counts what is on its
- * way as gone and carries on: a receiver with nothing to report (everything in flight lost, or
- * a peer that never reports) cannot stall a pass. Repair resends whatever was really lost.
- */
-export const WINDOW_TIMEOUT_MS = 500;
+/** Longest the packet channel's buffer may stand still before a pass's end-of-pass goes out anyway. */
+export const END_OF_PASS_DRAIN_MS = 1_000;
 /** Packets sent per scheduler turn, so the page stays responsive while a big image goes out. */
 export const DEFAULT_PACKETS_PER_TURN = 256;
 
@@ -83,7 +80,15 @@ export interface SenderOptions {
   readonly lowWaterMark?: number;
   /** Packet bytes on their way at most; default {@link DEFAULT_WINDOW_BYTES}. */
   readonly windowBytes?: number;
+  /**
+   * Pace at the rate and flight estimated from progress reports (see {@link Pacer}); default
+   * false, which keeps the fixed gates only (window, buffer marks, rate limit). The app turns it
+   * on: it matters where a real transport's queue sits between the page and a lossy path.
+   */
+  readonly adaptivePacing?: boolean;
   readonly packetsPerTurn?: number;
+  /** The packet channel's stripes, when it has several: the sender chooses how many to use. */
+  readonly stripes?: StripeControl;
   readonly control: ControlChannel;
   readonly packets: PacketChannel;
   readonly now: Clock;
@@ -119,6 +124,10 @@ export interface SenderStats {
   readonly throughputBytesPerSecond: number;
   /** Repair rounds started after the first pass. */
   readonly rounds: number;
+  /** Stripes (peer connections) the packets go over now; 1 without striping. */
+  readonly stripes: number;
+  /** What the pacer has learnt about the path. */
+  readonly path: PathEstimate;
   /** The receiver's final figures, once its verdict has arrived. */
   readonly received?: number;
   readonly lostBySimulation?: number;
@@ -145,11 +154,14 @@ export class Sender {
   private passAcked = 0;
   /** Of those, how many the simulation dropped (they never took up room on the way). */
   private passAckedDrops = 0;
+  /** Like passAcked, but moved by reports alone (not by the window timeout), for the loss estimate. */
+  private passReach = 0;
+  private passReachDrops = 0;
   /** The pump waits for a progress report (or the window timeout) to open the window. */
   private awaitingProgress = false;
-  private readonly windowPackets: number;
-  private passStartedAt = 0;
-  private passBytes = 0;
+  private readonly pacer: Pacer;
+  /** When each index of the current pass went to the channel, for round-trip samples. */
+  private passSentAt = new Float64Array(0);
   /** Cancels the CRC in progress or the next scheduled pump. */
   private pendingWork: (() => void) | undefined;
   private verdict: Complete | undefined;
@@ -199,7 +211,16 @@ export class Sender {
     this.packetizer = new Packetizer(image, this.geometry, options.transferId);
     const windowBytes = options.windowBytes ?? DEFAULT_WINDOW_BYTES;
     if (!(Number.isInteger(windowBytes) && windowBytes > 0)) throw new RangeError(`windowBytes must be a positive integer, got ${windowBytes}`);
-    this.windowPackets = Math.max(2 * PROGRESS_EVERY_PACKETS, Math.floor(windowBytes / (payloadBytes + DATA_HEADER_BYTES)));
+    const packetBytes = payloadBytes + DATA_HEADER_BYTES;
+    this.pacer = new Pacer({
+      packetBytes,
+      windowPackets: Math.max(2 * PROGRESS_EVERY_PACKETS, Math.floor(windowBytes / packetBytes)),
+      minFlightPackets: 2 * PROGRESS_EVERY_PACKETS,
+      ...(options.highWaterMark !== undefined && { highWaterMark: options.highWaterMark }),
+      ...(options.lowWaterMark !== undefined && { lowWaterMark: options.lowWaterMark }),
+      ...(options.rateLimit !== undefined && { rateLimit: options.rateLimit }),
+      adaptive: options.adaptivePacing ?? false,
+    });
     this.lossModel = options.loss ? createLossModel(options.loss) : undefined;
   }
 
@@ -235,6 +256,7 @@ export class Sender {
   private sendManifest(crc: number): void {
     this._manifest = { ...this._manifest, crc32: crc };
     this.options.control.send(encodeManifest(this._manifest));
+    this.chooseStripes();
     this.startPass(null);
   }
 
@@ -245,8 +267,10 @@ export class Sender {
     this.passDrops = [];
     this.passAcked = 0;
     this.passAckedDrops = 0;
-    this.passStartedAt = this.options.now();
-    this.passBytes = 0;
+    this.passReach = 0;
+    this.passReachDrops = 0;
+    this.passSentAt = new Float64Array(this.passLength);
+    this.pacer.startPass(this.options.now());
     this.options.onStateChange?.(this);
     this.pump();
   }
@@ -255,40 +279,37 @@ export class Sender {
     return this.passSequences ? this.passSequences.length : this.geometry.packetCount;
   }
 
-  /** Sends packets until the pass ends, the window or the channel is full, the rate limit bites or the turn is used up. */
+  /** Sends packets until the pass ends, the pacer says wait or the turn is used up. */
   private pump(): void {
     this.pendingWork = undefined;
     this.awaitingProgress = false;
     if (this._state !== 'sending') return;
     const { packets, now } = this.options;
-    const high = this.options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
     const perTurn = this.options.packetsPerTurn ?? DEFAULT_PACKETS_PER_TURN;
-    const rate = this.options.rateLimit;
     const c = this.counts;
     for (let sentThisTurn = 0; this.passIndex < this.passLength; sentThisTurn++) {
       if (sentThisTurn === perTurn) {
         this.pendingWork = this.options.schedule(() => this.pump(), 0);
         return;
       }
-      if (this.inFlight >= this.windowPackets) {
+      const decision = this.pacer.decide(now(), this.inFlight, packets.bufferedAmount);
+      if (decision.kind === 'window') {
         this.awaitingProgress = true;
         this.pendingWork = this.options.schedule(() => {
           this.passAcked = this.passIndex;
           this.passAckedDrops = this.passDrops.length;
+          this.pacer.windowTimedOut();
           this.pump();
-        }, WINDOW_TIMEOUT_MS);
+        }, decision.timeoutMs);
         return;
       }
-      if (packets.bufferedAmount > high) {
-        packets.onceBufferedAmountLow(this.options.lowWaterMark ?? DEFAULT_LOW_WATER_MARK, () => this.pump());
+      if (decision.kind === 'buffer') {
+        packets.onceBufferedAmountLow(decision.threshold, () => this.pump());
         return;
       }
-      if (rate !== undefined) {
-        const allowed = ((now() - this.passStartedAt) * rate) / 1000;
-        if (this.passBytes > allowed) {
-          this.pendingWork = this.options.schedule(() => this.pump(), ((this.passBytes - allowed) * 1000) / rate);
-          return;
-        }
+      if (decision.kind === 'rate') {
+        this.pendingWork = this.options.schedule(() => this.pump(), decision.waitMs);
+        return;
       }
       const sequence = this.passSequences ? this.passSequences[this.passIndex]! : this.passIndex;
       this.passIndex++;
@@ -305,16 +326,43 @@ export class Sender {
       }
       const packet = this.packetizer.packet(sequence);
       packets.send(packet);
+      this.passSentAt[this.passIndex - 1] = now();
+      this.pacer.sent(packet.length);
       c.packetsSent++;
       c.bytes += packet.length;
-      this.passBytes += packet.length;
       this.series.add(elapsed, 'packets', 1);
       this.series.add(elapsed, 'bytes', packet.length);
     }
     // End-of-pass goes on the other channel: wait until the packets have left the buffer, or it
-    // would overtake up to a high-water mark's worth of them.
-    if (packets.bufferedAmount > 0) packets.onceBufferedAmountLow(0, () => this.endPass());
-    else this.endPass();
+    // would overtake up to a high-water mark's worth of them. A buffer that stops draining (one
+    // stripe of several whose connection is dying) cannot hold the pass: once it has not shrunk
+    // for END_OF_PASS_DRAIN_MS the end-of-pass goes anyway, and repair resends what is missing.
+    const queued = (): number => packets.queuedAmount ?? packets.bufferedAmount;
+    if (queued() === 0) {
+      this.endPass();
+      return;
+    }
+    // Whichever comes first ends this pass; the other then finds it ended (or a later pass
+    // under way, which it leaves alone).
+    const round = this.round;
+    let cancelWatch: () => void = () => {};
+    const finish = (): void => {
+      if (this.round !== round || this._state !== 'sending') return;
+      cancelWatch();
+      this.endPass();
+    };
+    let last = queued();
+    const watch = (): void => {
+      const now = queued();
+      if (now > 0 && now < last) {
+        last = now;
+        cancelWatch = this.options.schedule(watch, END_OF_PASS_DRAIN_MS);
+        this.pendingWork = cancelWatch;
+      } else finish();
+    };
+    cancelWatch = this.options.schedule(watch, END_OF_PASS_DRAIN_MS);
+    this.pendingWork = cancelWatch;
+    packets.onceBufferedAmountLow(0, finish);
   }
 
   /** Packets of this pass handed to the channel and not yet behind the receiver's reach. */
@@ -331,13 +379,34 @@ export class Sender {
     // A pass sends its sequences in increasing order; a late packet of the round before may
     // carry the receiver's reach past what this pass has sent so far.
     const acked = Math.min(this.passIndex, this.passSequences ? lowerBound(this.passSequences, progress.reach) : progress.reach);
+    const drops = lowerBound(this.passDrops, progress.reach);
+    // Packets the simulation dropped never took up room on the way, nor could they arrive.
+    const reached = Math.max(0, acked - this.passReach - (drops - this.passReachDrops));
+    if (acked > this.passReach) {
+      this.passReach = acked;
+      this.passReachDrops = drops;
+    }
+    this.pacer.reported(reached, PROGRESS_EVERY_PACKETS);
+    this.chooseStripes();
     if (acked <= this.passAcked) return;
+    this.pacer.acknowledged(this.options.now(), acked - this.passAcked - (drops - this.passAckedDrops), this.passSentAt[acked - 1]);
     this.passAcked = acked;
-    this.passAckedDrops = lowerBound(this.passDrops, progress.reach);
-    if (this.awaitingProgress && this.inFlight < this.windowPackets) {
+    this.passAckedDrops = drops;
+    if (this.awaitingProgress && this.inFlight < this.pacer.flightPackets) {
       this.pendingWork?.();
       this.pump();
     }
+  }
+
+  /** Spreads the packets over as many stripes as the path's loss and round trip call for. */
+  private chooseStripes(): void {
+    const stripes = this.options.stripes;
+    if (!stripes) return;
+    const path = this.pacer.estimate;
+    // The browser's own round trip, not the reports': theirs includes the wait for 64 packets,
+    // which on a busy machine can make a LAN look distant.
+    const wanted = chooseStripes({ rttMs: stripes.pathRttMs(), lossFraction: path.lossFraction, current: stripes.count });
+    if (wanted !== stripes.count) stripes.use(wanted);
   }
 
   private endPass(): void {
@@ -423,6 +492,8 @@ export class Sender {
       elapsedMs,
       throughputBytesPerSecond: elapsedMs > 0 ? (c.bytes * 1000) / elapsedMs : 0,
       rounds: this.round,
+      stripes: this.options.stripes?.active ?? 1,
+      path: this.pacer.estimate,
       ...(this.verdict && {
         received: this.verdict.received,
         lostBySimulation: this.verdict.lostBySimulation,

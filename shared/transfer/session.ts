@@ -25,10 +25,13 @@ import type { Clock, ControlChannel, PacketChannel, Scheduler } from './channel.
 import { IdleWatch, MAX_INCOMING_TRANSFERS, RecentIds } from './incoming-budget.ts';
 import { Receiver, type ReceiverOptions } from './receiver.ts';
 import { Sender, type SenderOptions } from './sender.ts';
+import type { StripeControl } from './stripes.ts';
 
 export interface TransferSessionOptions {
   readonly control: ControlChannel;
   readonly packets: PacketChannel;
+  /** The packet channel's stripes, when it has several; this side's senders choose how many to use. */
+  readonly stripes?: StripeControl;
   readonly now: Clock;
   readonly schedule: Scheduler;
   /** What this side accepts from the peer's manifests. Default {@link DEFAULT_MANIFEST_LIMITS}. */
@@ -48,7 +51,7 @@ export interface TransferSessionOptions {
  */
 export const MAX_EARLY_PACKETS = 1024;
 
-export type SendOptions = Omit<SenderOptions, 'transferId' | 'control' | 'packets' | 'now' | 'schedule'>;
+export type SendOptions = Omit<SenderOptions, 'transferId' | 'control' | 'packets' | 'stripes' | 'now' | 'schedule'>;
 
 export interface SessionStats {
   /** Data packets for transfer ids without a manifest (held briefly in case it is late, then dropped). */
@@ -83,13 +86,14 @@ export class TransferSession {
 
   /** Starts sending `image`; the returned sender reports progress and the verdict. */
   send(image: NativeImage, options: SendOptions): Sender {
-    const { control, packets, now, schedule } = this.options;
+    const { control, packets, stripes, now, schedule } = this.options;
     const transferId = this.nextTransferId++;
     const sender = new Sender(image, {
       ...options,
       transferId,
       control,
       packets,
+      ...(stripes && { stripes }),
       now,
       schedule,
       onStateChange: (s) => {

@@ -9,7 +9,7 @@ import { chooseImage, downloadPicture, readStats, setSendOptions, startTransfer,
 import { saveScreenshot } from './harness/artifacts.ts';
 import { skipWithout } from './harness/capability.ts';
 import { expectShownLossMatchesCanvas } from './harness/loss-check.ts';
-import { applyPathLoss, countersSince, emulateAccessLink, PATH_PROFILES, pathCounters, pathEmulationUnavailable } from './harness/path-emulator.ts';
+import { applyPathLoss, countersSince, overPath, PATH_PROFILES, pathCounters, pathEmulationUnavailable } from './harness/path-emulator.ts';
 import { photoBmp } from './harness/photos.ts';
 import { comparePixels, decodeSource } from './harness/pixels.ts';
 import { appSuite } from './harness/suite.ts';
@@ -24,7 +24,7 @@ const TRANSFER_TIMEOUT_MS = 60_000;
 /** A room whose two pages are on the wifi path from before they connect (loss too: ICE and DTLS cross it as well). */
 async function wifiRoom(): Promise<AppPair> {
   applyPathLoss(WIFI);
-  return suite.room((peer) => emulateAccessLink(peer.context, peer.page, WIFI));
+  return suite.room(overPath(WIFI));
 }
 
 async function sendAstronaut(pair: AppPair, repair: boolean) {

@@ -228,6 +228,8 @@ export interface Stats {
   lossPct: number;
   throughput: number;
   elapsed: number;
+  /** Peer connections the packets went over. */
+  stripes: number;
 }
 
 const STAT_IDS = {
@@ -237,6 +239,7 @@ const STAT_IDS = {
   lossPct: 'stat-loss-pct',
   throughput: 'stat-throughput',
   elapsed: 'stat-elapsed',
+  stripes: 'stat-stripes',
 } as const satisfies Record<keyof Stats, string>;
 
 /** The statistics as shown; each testid's text is a number. */

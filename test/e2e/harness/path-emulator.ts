@@ -19,6 +19,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import type { BrowserContext, Page } from 'playwright-core';
+import type { PreparePage } from './raw-pair.ts';
 
 export const PROFILE_NAMES = ['lan', 'cable', 'wifi', 'mobile', 'bad-wifi', 'far'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
@@ -110,6 +111,11 @@ export async function emulateAccessLink(context: BrowserContext, page: Page, pro
     uploadThroughput: bytesPerSecond(profile.upMbps),
     packetQueueLength: profile.queuePackets,
   });
+}
+
+/** The hook `openRoom` and `connectRawPair` run on each new page: it gets the profile's access link. */
+export function overPath(profile: PathProfile): PreparePage {
+  return (peer) => emulateAccessLink(peer.context, peer.page, profile);
 }
 
 const TABLE = 'pixeldrop_path';

@@ -24,12 +24,14 @@ export interface Pair {
 /**
  * `controlLatencyMs`: one-way delay of the control channels (the packet link's is in `link`).
  * `backLink`: the Bob → Alice packet link; by default with `link`'s delay, and lossless.
+ * `aliceOptions`: added to the sending session's options (a stripe control, for instance).
  */
 export function connectPair(
   link: Partial<Omit<MemoryLinkOptions, 'now' | 'schedule'>> = {},
   bobOptions: Partial<TransferSessionOptions> = {},
   controlLatencyMs = 1,
   backLink: Partial<Omit<MemoryLinkOptions, 'now' | 'schedule'>> = { latencyMs: link.latencyMs },
+  aliceOptions: Partial<TransferSessionOptions> = {},
 ): Pair {
   const time = new VirtualTime();
   const { now, schedule } = time;
@@ -45,6 +47,7 @@ export function connectPair(
     now,
     schedule,
     onIncoming: (receiver) => receivedByAlice.push(receiver),
+    ...aliceOptions,
   });
   bob = new TransferSession({
     control: createMemoryControlLink(schedule, (bytes) => alice!.receiveControl(bytes), controlLatencyMs),

@@ -11,6 +11,8 @@ const SENDER: SenderStats = {
   elapsedMs: 500,
   throughputBytesPerSecond: 2_000_000,
   rounds: 1,
+  stripes: 1,
+  path: { deliveryBytesPerSecond: 0, rttMs: null, lossFraction: null, pacingBytesPerSecond: null, flightPackets: 455 },
 };
 
 describe('senderStats', () => {

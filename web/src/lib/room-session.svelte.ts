@@ -5,9 +5,14 @@
  * Who initiates: the newcomer (its join ack lists the peer already there); after a failed
  * link, the side that initiated it tries again. A signaling hiccup alone leaves an open link
  * alone: the socket reconnects, joins again, and the data channels never noticed.
+ *
+ * Once the link is open its packet channel may be striped over further connections to the
+ * same person (StripeConnections); their signals carry a `link` index 1–7.
  */
-import type { PeerIceConfig, PeerId, SignalData } from '../../../shared/events.ts';
-import { PeerLink } from '../net/peer-link.ts';
+import type { LinkIndex, PeerIceConfig, PeerId, SignalData } from '../../../shared/events.ts';
+import type { ControlChannel, PacketChannel, StripeControl } from '../../../shared/transfer/index.ts';
+import { PeerLink, type LinkInbox } from '../net/peer-link.ts';
+import { StripeConnections } from '../net/stripe-connections.ts';
 import { SignalingClient, SignalingRequestError, type SignalingFailure } from '../net/signaling-client.ts';
 import { LinkInfo } from './link-info.svelte.ts';
 
@@ -18,8 +23,20 @@ export type PeerStatus = 'joining' | 'waiting' | 'connecting' | 'connected' | 'f
  * sends does not pass through here: the listener names its inbox with `link.deliverTo`.
  */
 export interface LinkListener {
-  onLinkOpen(link: PeerLink): void;
+  onLinkOpen(link: OpenLink): void;
   onLinkClosed(): void;
+}
+
+/** An open link as the transfers use it: its control channel and its (striped) packet channel. */
+export interface OpenLink {
+  readonly control: ControlChannel;
+  readonly packets: PacketChannel;
+  /** How many stripes the sender uses, and how many are open. */
+  readonly stripes: StripeControl & { readonly open: number };
+  /** Messages the first connection refused before the engine saw them (PeerLink.refusedMessages). */
+  readonly refusedMessages: number;
+  /** From now on what the peer sends, on every stripe, goes to `inbox`. */
+  deliverTo(inbox: LinkInbox): void;
 }
 
 const RETRY_MS = 1_500;
@@ -43,6 +60,7 @@ export class RoomSession {
   readonly #signaling: SignalingClient;
   #ice: PeerIceConfig = { iceServers: [], iceTransportPolicy: 'all' };
   #link: PeerLink | null = null;
+  #stripes: StripeConnections | null = null;
   #remoteId: PeerId | null = null;
   #initiator = false;
   #joinedOnce = false;
@@ -59,7 +77,7 @@ export class RoomSession {
     this.#signaling = new SignalingClient({
       onConnect: () => void this.#join(),
       onDisconnect: () => this.#onSignalingLost(),
-      onSignal: (from, data) => this.#onSignal(from, data),
+      onSignal: (from, data, link) => this.#onSignal(from, data, link),
       onPeerJoined: (peerId) => this.#onPeerJoined(peerId),
       onPeerLeft: (peerId) => this.#onPeerLeft(peerId),
       onRoomClosed: (code) => this.#onRoomClosed(code),
@@ -123,10 +141,12 @@ export class RoomSession {
     this.#link = link;
   }
 
-  #sendSignal(to: PeerId, data: SignalData): void {
-    this.#signaling.signal(to, data).catch((err: unknown) => {
+  #sendSignal(to: PeerId, data: SignalData, link: LinkIndex = 0): void {
+    this.#signaling.signal(to, data, link).catch((err: unknown) => {
       // The peer left between its offer and our answer: peer:left follows and resets us.
       if (err instanceof SignalingRequestError && err.code === 'NOT_IN_ROOM') return;
+      // A further stripe is optional: the first link carries on without it.
+      if (link !== 0) return;
       this.#dropLink();
       this.#onJoinFailed(err);
     });
@@ -137,7 +157,29 @@ export class RoomSession {
     this.failure = null;
     this.#setStatus('connected');
     if (link.connection) this.info.start(link.connection, link.verification);
-    this.#listener.onLinkOpen(link);
+    const remoteId = this.#remoteId;
+    const stripes = new StripeConnections({
+      first: link,
+      initiatorOfFirst: this.#initiator,
+      ice: this.#ice,
+      sendSignal: (data, index) => {
+        if (remoteId) this.#sendSignal(remoteId, data, index);
+      },
+      pathRttMs: () => this.info.path?.rttMs ?? null,
+    });
+    this.#stripes = stripes;
+    this.#listener.onLinkOpen({
+      control: link.control,
+      packets: stripes.striped,
+      stripes: stripes.striped,
+      get refusedMessages() {
+        return link.refusedMessages;
+      },
+      deliverTo(inbox) {
+        link.deliverTo(inbox);
+        stripes.deliverTo(inbox);
+      },
+    });
   }
 
   #onLinkClosed(link: PeerLink, failed: boolean): void {
@@ -161,7 +203,11 @@ export class RoomSession {
     if (link === this.#link && this.#remoteId === null) this.#onLinkClosed(link, false);
   }
 
-  #onSignal(from: PeerId, data: SignalData): void {
+  #onSignal(from: PeerId, data: SignalData, link: LinkIndex = 0): void {
+    if (link !== 0) {
+      if (from === this.#remoteId) this.#stripes?.signal(link, data);
+      return;
+    }
     if (this.#link && from === this.#remoteId) {
       this.#link.signal(data);
       return;
@@ -205,6 +251,8 @@ export class RoomSession {
     const link = this.#link;
     if (!link) return;
     this.#link = null;
+    this.#stripes?.close();
+    this.#stripes = null;
     const wasOpen = link.open;
     link.close();
     this.info.stop();

@@ -10,12 +10,11 @@ import {
   type Receiver,
   type Sender,
 } from '../../../shared/transfer/index.ts';
-import type { PeerLink } from '../net/peer-link.ts';
 import { chartColumns, type ChartColumns, type LossPoint } from './chart-columns.ts';
 import { lossSpecFor } from './loss-spec.ts';
 import { NO_REFUSALS, RECEIVER_CANCEL_TEXT, peerRefusals, sameRefusals, type PeerRefusals } from './peer-refusals.ts';
 import type { ReceiveDisplay } from './receive-display.svelte.ts';
-import type { LinkListener } from './room-session.svelte.ts';
+import type { LinkListener, OpenLink } from './room-session.svelte.ts';
 import type { SendOptions } from './send-options.svelte.ts';
 import { lossPercent, lostPackets, receiverStats, senderStats, type TransferStats } from './transfer-stats.ts';
 
@@ -57,6 +56,8 @@ export class TransferDesk implements LinkListener {
 
   readonly #display: ReceiveDisplay;
   #session: TransferSession | null = null;
+  /** Stripes of the packet channel that are open, whoever asked for them; 1 without striping. */
+  #stripesOpen: () => number = () => 1;
   #tracked: Tracked[] = [];
   #nextKey = 1;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -80,6 +81,7 @@ export class TransferDesk implements LinkListener {
       scanOrder: o.order,
       payloadBytes: o.payloadBytes,
       repairRounds: o.repairRounds,
+      adaptivePacing: true,
       ...(pixelsCrc32 !== undefined ? { pixelsCrc32 } : {}),
       ...(loss ? { loss } : {}),
       ...(o.rateLimitBytesPerSecond > 0 ? { rateLimit: o.rateLimitBytesPerSecond } : {}),
@@ -98,10 +100,13 @@ export class TransferDesk implements LinkListener {
   }
 
   /** A new link is open: a fresh session takes what the peer sends on it. */
-  onLinkOpen(link: Pick<PeerLink, 'control' | 'packets' | 'deliverTo'> & Partial<Pick<PeerLink, 'refusedMessages'>>): void {
+  onLinkOpen(link: Pick<OpenLink, 'control' | 'packets' | 'deliverTo'> & Partial<Pick<OpenLink, 'stripes' | 'refusedMessages'>>): void {
+    const stripes = link.stripes;
+    this.#stripesOpen = stripes ? () => stripes.open : () => 1;
     const session = new TransferSession({
       control: link.control,
       packets: link.packets,
+      ...(stripes && { stripes }),
       now: () => performance.now(),
       schedule: (callback, ms) => {
         const id = setTimeout(callback, ms);
@@ -156,7 +161,7 @@ export class TransferDesk implements LinkListener {
   /** Copies every unfinished transfer's figures into the views; stops the timer when all are done. */
   #refresh(): void {
     const views = new Map(this.history.map((view) => [view.key, view]));
-    for (const tracked of this.#tracked) views.set(tracked.key, viewOf(tracked));
+    for (const tracked of this.#tracked) views.set(tracked.key, viewOf(tracked, this.#stripesOpen()));
     this.#tracked = this.#tracked.filter((t) => !isFinal(views.get(t.key)!.phase));
     this.history = [...views.values()].sort((a, b) => b.key - a.key);
     this.current = this.history[0] ?? null;
@@ -171,7 +176,8 @@ function isFinal(phase: TransferPhase): boolean {
   return phase === 'complete' || phase === 'incomplete' || phase === 'interrupted';
 }
 
-function viewOf(tracked: Tracked): TransferView {
+/** `stripesOpen`: what an incoming transfer shows as its stripes (the peer's sender chose them). */
+function viewOf(tracked: Tracked, stripesOpen: number): TransferView {
   const e = tracked.engine;
   if (e.kind === 'sender') {
     const { sender } = e;
@@ -193,7 +199,7 @@ function viewOf(tracked: Tracked): TransferView {
     };
   }
   const { receiver, lossTrail } = e;
-  const stats = receiverStats(receiver.stats);
+  const stats = { ...receiverStats(receiver.stats), stripes: stripesOpen };
   const percent = lossPercent(lostPackets(stats), stats);
   if (lossTrail.at(-1)?.percent !== percent) lossTrail.push({ atMs: stats.elapsedMs, percent });
   const phase: TransferPhase =

@@ -24,6 +24,8 @@ export interface TransferStats {
   repairRounds: number;
   bytesPerSecond: number;
   elapsedMs: number;
+  /** Peer connections the packets travel over (the sender's choice); 1 without striping. */
+  stripes: number;
 }
 
 export const EMPTY_STATS: TransferStats = {
@@ -38,6 +40,7 @@ export const EMPTY_STATS: TransferStats = {
   repairRounds: 0,
   bytesPerSecond: 0,
   elapsedMs: 0,
+  stripes: 1,
 };
 
 /**
@@ -60,6 +63,7 @@ export function senderStats(s: SenderStats): TransferStats {
     repairRounds: s.rounds,
     bytesPerSecond: s.throughputBytesPerSecond,
     elapsedMs: s.elapsedMs,
+    stripes: s.stripes,
   };
 }
 
@@ -76,6 +80,8 @@ export function receiverStats(s: ReceiverStats): TransferStats {
     repairRounds: s.rounds,
     bytesPerSecond: s.goodputBytesPerSecond,
     elapsedMs: s.elapsedMs,
+    // The receiver's engine does not know the connections; the desk fills this in.
+    stripes: 1,
   };
   if (s.senderAttempted === 0) {
     return {

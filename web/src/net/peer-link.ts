@@ -10,6 +10,8 @@
  *
  * Whoever opens the link (RoomSession) hears of its state; what arrives on the packet and control
  * channels goes straight to the inbox the transfer side names with {@link PeerLink.deliverTo}.
+ *
+ * A further stripe of a striped packet channel is a PeerLink with the packet channel alone.
  */
 import SimplePeer from 'simple-peer/simplepeer.min.js';
 import type { PeerIceConfig, SignalData } from '../../../shared/events.ts';
@@ -32,6 +34,19 @@ const EARLY_PACKETS = { messages: 4096, bytes: 4096 * MAX_PACKET_BYTES };
 const EARLY_CONTROL = { messages: 256, bytes: 1024 * 1024 };
 
 export type LinkFailure = 'CONNECTION_FAILED' | 'CHANNEL_ERROR';
+
+export interface PeerLinkOptions {
+  /**
+   * Whether this connection carries the reliable channels too, control and verification
+   * (default true); a further stripe does not.
+   */
+  readonly control?: boolean;
+  /**
+   * Whether ICE candidates go out one by one (default true). A further stripe sends them inside
+   * its offer and answer instead: two signaling events per stripe rather than a dozen.
+   */
+  readonly trickle?: boolean;
+}
 
 /** Where the messages the peer sends go: the transfer session. */
 export interface LinkInbox {
@@ -69,7 +84,7 @@ export class PeerLink {
   /** The verification channel: messages that come before `onMessage` is set wait (bounded) for it. */
   readonly verification: VerificationChannel = {
     send: (bytes) => {
-      if (this.#verification.readyState === 'open') this.#verification.send(bytes as Uint8Array<ArrayBuffer>);
+      if (this.#verification?.readyState === 'open') this.#verification.send(bytes as Uint8Array<ArrayBuffer>);
     },
     onMessage: (handler) => {
       this.#onVerification = handler;
@@ -78,8 +93,8 @@ export class PeerLink {
   };
   readonly #peer: SimplePeer.Instance;
   readonly #internals: SimplePeerInternals;
-  readonly #control: RTCDataChannel;
-  readonly #verification: RTCDataChannel;
+  readonly #control: RTCDataChannel | null;
+  readonly #verification: RTCDataChannel | null;
   #onVerification: ((bytes: Uint8Array) => void) | null = null;
   #earlyVerification = new EarlyMessages(EARLY_VERIFICATION.messages, EARLY_VERIFICATION.bytes);
   readonly #handlers: PeerLinkHandlers;
@@ -92,7 +107,7 @@ export class PeerLink {
   #refusedMessages = 0;
 
   /** `ice.iceTransportPolicy` `relay` keeps this side's addresses from the other side (TURN only). */
-  constructor(initiator: boolean, ice: PeerIceConfig, handlers: PeerLinkHandlers) {
+  constructor(initiator: boolean, ice: PeerIceConfig, handlers: PeerLinkHandlers, options: PeerLinkOptions = {}) {
     this.#handlers = handlers;
     const link = this;
     this.packets = {
@@ -102,19 +117,22 @@ export class PeerLink {
       },
       onceBufferedAmountLow: (threshold, callback) => link.#onceBufferedAmountLow(threshold, callback),
     };
-    this.#peer = new SimplePeer({ initiator, channelConfig: PACKET_CHANNEL, config: { iceServers: ice.iceServers, iceTransportPolicy: ice.iceTransportPolicy }, trickle: true });
+    this.#peer = new SimplePeer({ initiator, channelConfig: PACKET_CHANNEL, config: { iceServers: ice.iceServers, iceTransportPolicy: ice.iceTransportPolicy }, trickle: options.trickle ?? true });
     this.#internals = this.#peer as unknown as SimplePeerInternals;
     const pc = this.#internals._pc;
     if (!pc) throw new Error('simple-peer created no RTCPeerConnection');
-    this.#control = pc.createDataChannel('control', CONTROL_CHANNEL);
-    this.#control.binaryType = 'arraybuffer';
-    this.#control.onopen = () => this.#onMaybeOpen();
-    this.#control.onmessage = (event: MessageEvent<unknown>) => this.#onControlMessage(event.data);
-    this.#control.onclose = () => this.#onClose(undefined);
-    this.#verification = pc.createDataChannel('verification', VERIFICATION_CHANNEL);
-    this.#verification.binaryType = 'arraybuffer';
-    this.#verification.onopen = () => this.#onMaybeOpen();
-    this.#verification.onmessage = (event: MessageEvent<unknown>) => this.#onVerificationMessage(event.data);
+    const reliable = options.control ?? true;
+    this.#control = reliable ? pc.createDataChannel('control', CONTROL_CHANNEL) : null;
+    this.#verification = reliable ? pc.createDataChannel('verification', VERIFICATION_CHANNEL) : null;
+    if (this.#control && this.#verification) {
+      this.#control.binaryType = 'arraybuffer';
+      this.#control.onopen = () => this.#onMaybeOpen();
+      this.#control.onmessage = (event: MessageEvent<unknown>) => this.#onControlMessage(event.data);
+      this.#control.onclose = () => this.#onClose(undefined);
+      this.#verification.binaryType = 'arraybuffer';
+      this.#verification.onopen = () => this.#onMaybeOpen();
+      this.#verification.onmessage = (event: MessageEvent<unknown>) => this.#onVerificationMessage(event.data);
+    }
     this.#peer.on('signal', (data) => this.#handlers.onSignal(data as SignalData));
     this.#peer.on('connect', () => this.#onPeerConnect());
     this.#peer.on('data', (data: unknown) => this.#onPacketMessage(data));
@@ -149,8 +167,8 @@ export class PeerLink {
 
   close(): void {
     this.#closed = true;
-    this.#control.close();
-    this.#verification.close();
+    this.#control?.close();
+    this.#verification?.close();
     this.#peer.destroy();
   }
 
@@ -164,7 +182,7 @@ export class PeerLink {
   }
 
   #sendControl(bytes: Uint8Array): void {
-    if (this.#control.readyState === 'open') this.#control.send(bytes as Uint8Array<ArrayBuffer>);
+    if (this.#control?.readyState === 'open') this.#control.send(bytes as Uint8Array<ArrayBuffer>);
   }
 
   /** A closed link never calls back: the transfer learns of the close from onClose instead. */
@@ -201,7 +219,8 @@ export class PeerLink {
 
   #onMaybeOpen(): void {
     if (this.#open || this.#closed || !this.#peerConnected) return;
-    if (this.#control.readyState !== 'open' || this.#verification.readyState !== 'open') return;
+    if (this.#control && this.#control.readyState !== 'open') return;
+    if (this.#verification && this.#verification.readyState !== 'open') return;
     this.#open = true;
     this.#handlers.onOpen();
     this.#deliverEarly();

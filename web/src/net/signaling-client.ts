@@ -7,6 +7,7 @@ import type {
   Ack,
   ClientToServerEvents,
   JoinResult,
+  LinkIndex,
   PeerId,
   RoomId,
   ServerToClientEvents,
@@ -27,7 +28,8 @@ export interface SignalingHandlers {
   /** The socket (re)connected: a fresh socket id, so any room must be joined again. */
   onConnect(): void;
   onDisconnect(): void;
-  onSignal(from: PeerId, data: SignalData): void;
+  /** `link`: which of the pair's peer connections the signal is for (0 when absent). */
+  onSignal(from: PeerId, data: SignalData, link?: LinkIndex): void;
   onPeerJoined(peerId: PeerId): void;
   onPeerLeft(peerId: PeerId): void;
   /** The server closed this side's room (e.g. ROOM_IDLE) and is about to disconnect. */
@@ -45,7 +47,7 @@ export class SignalingClient {
     if (!handlers) return;
     this.#socket.on('connect', () => handlers.onConnect());
     this.#socket.on('disconnect', () => handlers.onDisconnect());
-    this.#socket.on('signal', ({ from, data }) => handlers.onSignal(from, data));
+    this.#socket.on('signal', ({ from, data, link }) => handlers.onSignal(from, data, link ?? 0));
     this.#socket.on('peer:joined', ({ peerId }) => handlers.onPeerJoined(peerId));
     this.#socket.on('peer:left', ({ peerId }) => handlers.onPeerLeft(peerId));
     this.#socket.on('room:closed', ({ error }) => handlers.onRoomClosed(error.code));
@@ -64,8 +66,8 @@ export class SignalingClient {
     return this.#request<JoinResult>((ack) => this.#socket.emit('room:join', { roomId }, ack));
   }
 
-  async signal(to: PeerId, data: SignalData): Promise<void> {
-    await this.#request((ack) => this.#socket.emit('signal', { to, data }, ack));
+  async signal(to: PeerId, data: SignalData, link: LinkIndex = 0): Promise<void> {
+    await this.#request((ack) => this.#socket.emit('signal', link === 0 ? { to, data } : { to, data, link }, ack));
   }
 
   close(): void {

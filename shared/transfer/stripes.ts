@@ -1,0 +1,61 @@
+/**
+ * Striping: the packet channel may run over several peer connections ("stripes"), each its own
+ * SCTP association with its own congestion window. One association behaves like TCP Reno: each
+ * loss halves its window, and on an unreliable channel a chunk given up is counted as a loss
+ * too, so random loss caps it near (packet size / round trip) × 1.22 / √loss whatever its
+ * reliability: about 0.3 MB/s at 44 ms and 1 %. N associations get about N times that. The
+ * price: N flows take N shares of a congested bottleneck, so striping pays where loss is random
+ * (radio, a lossy hop), not where the path is simply full; on a short or clean path one stripe
+ * is chosen.
+ */
+import { DATA_HEADER_BYTES, MAX_PAYLOAD_BYTES } from '../protocol/index.ts';
+
+/** Most stripes a packet channel runs over (the signaling `link` index is 0–7). */
+export const MAX_STRIPES = 8;
+/** Below this round trip one association is not what limits the rate (a LAN, or one machine). */
+export const MIN_STRIPE_RTT_MS = 10;
+/** Below this loss one association fills the path: its congestion control is the right one. */
+export const MIN_STRIPE_LOSS = 0.002;
+/** Loss assumed on a distant path until the progress reports have measured it. */
+export const ASSUMED_LOSS = 0.01;
+/** The rate striping aims for; a single stripe already reaches it on a clean or near path. */
+export const TARGET_BYTES_PER_SECOND = 4_000_000;
+
+/** What the sender may do with a striped packet channel. */
+export interface StripeControl {
+  /** Stripes the sender asked for (see {@link use}). */
+  readonly count: number;
+  /** Stripes packets actually go over now: those asked for that are open (others may still be connecting). */
+  readonly active: number;
+  /** Spread packets over this many stripes (1–{@link MAX_STRIPES}), opening connections as needed. */
+  use(count: number): void;
+  /** Round trip of the first connection as the browser measures it (ICE), or null if unknown. */
+  pathRttMs(): number | null;
+}
+
+export interface StripeInputs {
+  readonly rttMs: number | null;
+  /** Measured share of packets lost, 0–1, or null before it is known. */
+  readonly lossFraction: number | null;
+  /** Stripes in use now. */
+  readonly current: number;
+}
+
+/** Rate one association sustains under random loss (the Mathis formula), in bytes per second. */
+export function renoCeiling(rttMs: number, lossFraction: number): number {
+  return (((MAX_PAYLOAD_BYTES + DATA_HEADER_BYTES) * 1000) / rttMs) * (1.22 / Math.sqrt(lossFraction));
+}
+
+/**
+ * How many stripes to use: enough that N Reno ceilings reach {@link TARGET_BYTES_PER_SECOND},
+ * at most {@link MAX_STRIPES}; 1 on a short or clean path. It lowers the count only to 1 or to
+ * half or less of the current one, so a noisy loss estimate does not make it flap.
+ */
+export function chooseStripes({ rttMs, lossFraction, current }: StripeInputs): number {
+  if (rttMs === null) return current;
+  const loss = lossFraction ?? ASSUMED_LOSS;
+  if (rttMs < MIN_STRIPE_RTT_MS || loss < MIN_STRIPE_LOSS) return 1;
+  const wanted = Math.min(MAX_STRIPES, Math.max(1, Math.ceil(TARGET_BYTES_PER_SECOND / renoCeiling(rttMs, loss))));
+  if (wanted < current && wanted > current / 2) return current;
+  return wanted;
+}
