@@ -195,9 +195,16 @@ export type TransferEnd = 'complete' | 'incomplete' | 'interrupted';
 
 /**
  * Arms the receiver's stopwatch, then clicks Send in the sender page; returns the click's epoch
- * time (both pages share the machine's clock).
+ * time (both pages share the machine's clock). Send stays disabled until the sender has heard
+ * that its previous transfer arrived, which on a lossy path can come a retransmission timeout
+ * after the receiver showed it: that is waited for first.
  */
-export async function startTransfer(pair: AppPair): Promise<number> {
+export async function startTransfer(pair: AppPair, readyTimeoutMs = 30_000): Promise<number> {
+  await pair.sender.page.waitForFunction(
+    () => document.querySelector<HTMLButtonElement>('[data-testid="send-button"]')?.disabled === false,
+    undefined,
+    { timeout: readyTimeoutMs },
+  );
   await pair.receiver.page.evaluate(() => window.transferWatch.watchTransfer());
   return pair.sender.page.evaluate(() => {
     const at = performance.timeOrigin + performance.now();
