@@ -342,6 +342,14 @@ export class Sender {
       this.endPass();
       return;
     }
+    // One association's buffer drains in the end, however long SCTP stalls (seconds under real
+    // loss): ending the pass before it has would count every packet still waiting as lost.
+    const stripes = this.options.stripes;
+    const oneAssociation = packets.queuedAmount === undefined || (stripes !== undefined && stripes.active <= 1);
+    if (oneAssociation) {
+      packets.onceBufferedAmountLow(0, () => this.endPass());
+      return;
+    }
     // Whichever comes first ends this pass; the other then finds it ended (or a later pass
     // under way, which it leaves alone).
     const round = this.round;
