@@ -4,7 +4,7 @@
  */
 import { packetCountFor, pixelsPerPacket, type Manifest } from '../protocol/index.ts';
 import { rowBytes, type BitsPerPixel } from '../pixels/pixel-format.ts';
-import { createPixelOrder, type PixelOrder } from './scan-order.ts';
+import { coarsePixelCount, createPixelOrder, type PixelOrder } from './scan-order.ts';
 
 export class PacketGeometry {
   readonly width: number;
@@ -15,6 +15,8 @@ export class PacketGeometry {
   readonly pixelsPerPacket: number;
   readonly packetCount: number;
   readonly order: PixelOrder;
+  /** Packets that carry the order's coarse picture (see {@link coarsePixelCount}); 0 when it has none. */
+  readonly coarsePackets: number;
   /**
    * Raster order over rows with no padding bits: packet s is the native bytes from
    * s × pixelsPerPacket × bpp / 8 on, verbatim, so packing and placing are single copies.
@@ -30,6 +32,7 @@ export class PacketGeometry {
     this.pixelsPerPacket = pixelsPerPacket(manifest.payloadBytes, manifest.bitsPerPixel);
     this.packetCount = packetCountFor(manifest.width, manifest.height, manifest.payloadBytes, manifest.bitsPerPixel);
     this.order = createPixelOrder(manifest.scanOrder, manifest.width, manifest.height);
+    this.coarsePackets = Math.ceil(coarsePixelCount(manifest.scanOrder, manifest.width, manifest.height) / this.pixelsPerPacket);
     this.bulk = this.order.isRaster && (manifest.width * manifest.bitsPerPixel) % 8 === 0;
   }
 

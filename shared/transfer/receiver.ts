@@ -21,6 +21,7 @@ import type { NativeImage } from '../pixels/pixel-format.ts';
 import type { Clock, ControlChannel, PacketChannel, Scheduler } from './channel.ts';
 import { crc32InTurns } from './chunked-crc.ts';
 import { LeadingCrc } from './leading-crc.ts';
+import { lowerBound } from './lower-bound.ts';
 import { PacketGeometry } from './packet-geometry.ts';
 import { PacketPlacer } from './placer.ts';
 import { TimeSeries, type Sample } from './time-series.ts';
@@ -85,12 +86,16 @@ export interface ReceiverStats {
   readonly duplicates: number;
   /** Packets that arrived after one with a higher sequence number in the same pass. */
   readonly reordered: number;
+  /** Transmissions of the answered passes that arrived, duplicates included (counted when each pass was answered). */
+  readonly arrivedInEndedPasses: number;
   /**
-   * The highest sequence that arrived in the first pass, plus one. That pass sends every
-   * sequence in increasing order, so this many have been sent, give or take the few still in
-   * flight: until the first end-of-pass says what was sent, this is the best estimate of it.
+   * Packets of the pass under way up to the highest sequence that arrived in it. A pass sends its
+   * sequences in increasing order, so this many have been sent, give or take the few still in
+   * flight: until its end-of-pass says what was sent, this is the best estimate of it.
    */
-  readonly firstPassReach: number;
+  readonly passSent: number;
+  /** Of those, how many have not arrived: lost, or still on their way on another stripe. */
+  readonly passMissing: number;
   /** Packets of this transfer that failed validation (sequence out of range, wrong length). */
   readonly malformed: number;
   /** Packets handed to this receiver after it ended (a session stops routing them and counts them itself). */
@@ -102,7 +107,7 @@ export interface ReceiverStats {
   /** Distinct payload bytes per second of elapsed time. */
   readonly goodputBytesPerSecond: number;
   readonly elapsedMs: number;
-  /** Repair rounds run after the first pass. */
+  /** Repair rounds run after the image went out once (the pass after a coarse first pass is not one). */
   readonly rounds: number;
   readonly missingPixels: number;
 }
@@ -131,6 +136,12 @@ export class Receiver {
   private round = 0;
   private highestInRound = -1;
   private receivedInRound = 0;
+  /** Sequences below this have been sent at least once, as the end-of-pass messages tell. */
+  private attemptedBelow = 0;
+  /** The first pass was the coarse picture alone (see sender.ts), so one round is not a repair. */
+  private coarseFirstPass = false;
+  /** The end-of-pass being answered once stragglers have had time to land. */
+  private pendingPass: PassReport | undefined;
   /** Cancels the settle wait or the CRC check in progress. */
   private pendingWork: (() => void) | undefined;
   private counts = {
@@ -142,7 +153,7 @@ export class Receiver {
     simulatedDrops: 0,
     duplicates: 0,
     reordered: 0,
-    firstPassReach: 0,
+    arrivedInEndedPasses: 0,
     malformed: 0,
     stale: 0,
     bytes: 0,
@@ -205,7 +216,6 @@ export class Receiver {
     }
     if (sequence < this.highestInRound) c.reordered++;
     else this.highestInRound = sequence;
-    if (this.round === 0 && sequence >= c.firstPassReach) c.firstPassReach = sequence + 1;
     this.arrived[sequence] = 1;
     c.received++;
     c.receivedPixels += g.pixelsIn(sequence);
@@ -213,7 +223,7 @@ export class Receiver {
     this.series.add(elapsed, 'packets', 1);
     this.placer.place(sequence, payload);
     this.leadingCrc.advance();
-    if (this.round === 0 && c.received === g.packetCount) this.answerFirstPassEarly();
+    if (c.received === g.packetCount) this.answerPassEarly();
     else if (++this.receivedInRound % PROGRESS_EVERY_PACKETS === 0) this.reportProgress();
   }
 
@@ -224,28 +234,39 @@ export class Receiver {
   }
 
   /**
-   * Every packet of the first pass is here. That pass sends each sequence once, so the sender
+   * Every packet is here. The pass under way sends each of its sequences once, so the sender
    * attempted them all and its simulation dropped none: the pass's end-of-pass would tell
    * nothing new, and the verdict goes out without waiting for it (an end-of-pass that crosses
    * the verdict finds the transfer ended). If it came already, this cuts its straggler wait short.
    */
-  private answerFirstPassEarly(): void {
-    if (this.pendingWork) this.pendingWork();
-    else this.recordPass(this.geometry.packetCount, new Uint32Array(0));
-    this.answerPass();
+  private answerPassEarly(): void {
+    const pass = this.pendingPass ?? { sent: this.requested?.length ?? this.geometry.packetCount, simulatedDrops: new Uint32Array(0) };
+    this.pendingWork?.();
+    this.answerPass(pass);
   }
 
   /** The sender finished a pass: wait for stragglers, then answer with a receipt or the verdict. */
   handleEndOfPass(message: EndOfPass): void {
     if (this._state !== 'receiving' || message.round !== this.round || this.pendingWork) return;
-    this.recordPass(message.sent, message.simulatedDrops);
+    const pass = { sent: message.sent, simulatedDrops: message.simulatedDrops };
     // With every packet in there is nothing to wait for: the answer is the CRC check.
-    if (this.counts.received === this.geometry.packetCount) this.answerPass();
-    else this.pendingWork = this.options.schedule(() => this.answerPass(), this.options.settleMs ?? DEFAULT_SETTLE_MS);
+    if (this.counts.received === this.geometry.packetCount) {
+      this.answerPass(pass);
+      return;
+    }
+    this.pendingPass = pass;
+    this.pendingWork = this.options.schedule(() => this.answerPass(pass), this.options.settleMs ?? DEFAULT_SETTLE_MS);
   }
 
-  /** Counts what the sender says of the current pass: packets attempted, and those its simulation dropped. */
-  private recordPass(sent: number, simulatedDrops: Uint32Array): void {
+  /** Counts what the sender says of the pass: packets attempted, and those its simulation dropped. */
+  private recordPass({ sent, simulatedDrops }: PassReport): void {
+    if (this.requested === null) {
+      this.attemptedBelow = Math.min(sent, this.geometry.packetCount);
+      this.coarseFirstPass = sent < this.geometry.packetCount;
+    } else {
+      // A receipt names every packet not yet here, those never sent included.
+      this.attemptedBelow = this.geometry.packetCount;
+    }
     this.counts.senderAttempted += sent;
     this.counts.simulatedDrops += simulatedDrops.length;
     // Remember, per sequence sent in this pass, whether the simulation dropped it: a packet still
@@ -260,14 +281,26 @@ export class Receiver {
     }
   }
 
-  private answerPass(): void {
+  private answerPass(pass: PassReport): void {
     this.pendingWork = undefined;
+    this.pendingPass = undefined;
     if (this._state !== 'receiving') return;
+    this.recordPass(pass);
+    const c = this.counts;
+    c.arrivedInEndedPasses = c.received + c.duplicates;
+    this.highestInRound = -1;
+    this.receivedInRound = 0;
     const missing = this.missingSequences();
+    // Packets a coarse first pass has not sent yet are missing, not lost.
+    let lost = 0;
     let lostBySimulation = 0;
-    for (const s of missing) lostBySimulation += this.droppedLast[s]!;
-    this.counts.lostBySimulation = lostBySimulation;
-    this.counts.lostByNetwork = missing.length - lostBySimulation;
+    for (const s of missing) {
+      if (s >= this.attemptedBelow) break;
+      lost++;
+      lostBySimulation += this.droppedLast[s]!;
+    }
+    c.lostBySimulation = lostBySimulation;
+    c.lostByNetwork = lost - lostBySimulation;
     if (missing.length === 0) {
       this.checkCrc();
     } else if (this.round < this.manifest.repairRounds) {
@@ -282,8 +315,6 @@ export class Receiver {
       );
       this.requested = missing;
       this.round++;
-      this.highestInRound = -1;
-      this.receivedInRound = 0;
     } else {
       this.finish(Verdict.INCOMPLETE);
     }
@@ -316,7 +347,7 @@ export class Receiver {
         type: 'complete',
         transferId: this.transferId,
         verdict,
-        rounds: this.round,
+        rounds: stats.rounds,
         received: stats.received,
         lostBySimulation: stats.lostBySimulation,
         lostByNetwork: stats.lostByNetwork,
@@ -363,6 +394,8 @@ export class Receiver {
     const c = this.counts;
     const expected = this.manifest.packetCount;
     const elapsedMs = (this.endedAt ?? this.options.now()) - this.startedAt;
+    const reach = this.highestInRound + 1;
+    const passSent = this.requested === null ? reach : lowerBound(this.requested, reach);
     return {
       expected,
       received: c.received,
@@ -373,14 +406,16 @@ export class Receiver {
       simulatedDrops: c.simulatedDrops,
       duplicates: c.duplicates,
       reordered: c.reordered,
-      firstPassReach: c.firstPassReach,
+      arrivedInEndedPasses: c.arrivedInEndedPasses,
+      passSent,
+      passMissing: Math.max(0, passSent - this.receivedInRound),
       malformed: c.malformed,
       stale: c.stale,
       bytes: c.bytes,
       payloadBytes: c.payloadBytes,
       goodputBytesPerSecond: elapsedMs > 0 ? (c.payloadBytes * 1000) / elapsedMs : 0,
       elapsedMs,
-      rounds: this.round,
+      rounds: this.coarseFirstPass ? Math.max(0, this.round - 1) : this.round,
       missingPixels: this.geometry.pixelCount - c.receivedPixels,
     };
   }
@@ -388,4 +423,10 @@ export class Receiver {
   timeSeries(): ReceiverSample[] {
     return this.series.samples();
   }
+}
+
+/** What an end-of-pass says of its pass, or what the receiver infers when every packet came first. */
+interface PassReport {
+  readonly sent: number;
+  readonly simulatedDrops: Uint32Array;
 }

@@ -89,6 +89,16 @@ function interlaced(width: number, height: number): PixelOrder {
   };
 }
 
+/**
+ * Pixels of the order's coarse picture, sent before any detail: the first Adam7 pass (1 pixel
+ * in 64) of the interlaced order; 0 for the other orders, which have none.
+ */
+export function coarsePixelCount(order: ScanOrder, width: number, height: number): number {
+  if (order.kind !== 'interlaced') return 0;
+  const [x0, y0, dx, dy] = ADAM7[0];
+  return Math.ceil((width - x0) / dx) * Math.ceil((height - y0) / dy);
+}
+
 function scattered(width: number, height: number, bandRows: number, stride: number, lastStride: number): PixelOrder {
   const bandPixels = bandRows * width;
   const lastBand = Math.floor((height - 1) / bandRows);

@@ -4,6 +4,13 @@
  * receiver's progress reports open, the channel's buffered amount, an optional rate limit and
  * the rate and flight it estimates from those reports). Repair rounds resend exactly the
  * sequences a receipt names. Over a striped channel it chooses how many stripes to use.
+ *
+ * With repair on, an interlaced image's first pass is its coarse picture alone (the first Adam7
+ * pass, 1 pixel in 64). The receipt that answers it names the coarse packets lost on the way
+ * and every packet not yet sent, and the next pass sends them in that order: a lost coarse
+ * packet is resent about one round trip after the coarse picture went out, so the whole coarse
+ * picture shows early instead of after the image has gone out once. The manifest allows one
+ * round more for this pass; the stats count repair rounds without it.
  */
 import {
   CancelOrigin,
@@ -32,6 +39,7 @@ import { createLossModel, type LossModel, type LossSpec } from './loss-model.ts'
 import { PacketGeometry } from './packet-geometry.ts';
 import { DEFAULT_HIGH_WATER_MARK, DEFAULT_LOW_WATER_MARK, Pacer, WINDOW_TIMEOUT_MS, type PathEstimate } from './pacer.ts';
 import { chooseStripes, type StripeControl } from './stripes.ts';
+import { lowerBound } from './lower-bound.ts';
 import { Packetizer } from './packetizer.ts';
 import { chooseScatterOrder } from './scan-order.ts';
 import { TimeSeries, type Sample } from './time-series.ts';
@@ -122,7 +130,7 @@ export interface SenderStats {
   readonly bytes: number;
   readonly elapsedMs: number;
   readonly throughputBytesPerSecond: number;
-  /** Repair rounds started after the first pass. */
+  /** Repair rounds started after the image went out once (the pass after a coarse first pass is not one). */
   readonly rounds: number;
   /** Stripes (peer connections) the packets go over now; 1 without striping. */
   readonly stripes: number;
@@ -142,6 +150,8 @@ export class Sender {
   private readonly geometry: PacketGeometry;
   private readonly packetizer: Packetizer;
   private readonly lossModel: LossModel | undefined;
+  /** Packets of the coarse first pass; 0 when the first pass is the whole image. */
+  private readonly coarsePackets: number;
   private readonly series = new TimeSeries(['packets', 'bytes', 'dropped', 'resent'] as const);
   private startedAt = 0;
   private endedAt: number | undefined;
@@ -187,6 +197,8 @@ export class Sender {
     const scanOrder: ScanOrder =
       kind === 'scattered' ? chooseScatterOrder(image.width, image.height, pixelsPerPacket(payloadBytes, bpp)) : { kind };
     this.geometry = new PacketGeometry({ ...image, payloadBytes, scanOrder, bitsPerPixel: bpp });
+    const coarse = this.geometry.coarsePackets;
+    this.coarsePackets = repairRounds > 0 && repairRounds < MAX_REPAIR_ROUNDS && coarse < this.geometry.packetCount ? coarse : 0;
     if (image.pixels.length !== this.geometry.rowBytes * image.height) {
       throw new RangeError(
         `image pixels hold ${image.pixels.length} bytes, ${image.width}×${image.height} at ${bpp} bits needs ${this.geometry.rowBytes * image.height}`,
@@ -203,7 +215,7 @@ export class Sender {
       scanOrder,
       // Filled in by start(), which checksums the pixels without blocking the page.
       crc32: 0,
-      repairRounds,
+      repairRounds: this.coarsePackets > 0 ? repairRounds + 1 : repairRounds,
     };
     this.pixels = image.pixels;
     // Encoding validates (file name length, masks, palette): fail here, not a few turns later.
@@ -276,7 +288,7 @@ export class Sender {
   }
 
   private get passLength(): number {
-    return this.passSequences ? this.passSequences.length : this.geometry.packetCount;
+    return this.passSequences ? this.passSequences.length : this.coarsePackets || this.geometry.packetCount;
   }
 
   /** Sends packets until the pass ends, the pacer says wait or the turn is used up. */
@@ -499,7 +511,7 @@ export class Sender {
       bytes: c.bytes,
       elapsedMs,
       throughputBytesPerSecond: elapsedMs > 0 ? (c.bytes * 1000) / elapsedMs : 0,
-      rounds: this.round,
+      rounds: this.coarsePackets > 0 ? Math.max(0, this.round - 1) : this.round,
       stripes: this.options.stripes?.active ?? 1,
       path: this.pacer.estimate,
       ...(this.verdict && {
@@ -513,16 +525,4 @@ export class Sender {
   timeSeries(): SenderSample[] {
     return this.series.samples();
   }
-}
-
-/** How many of the ascending `values` are below `limit`. */
-function lowerBound(values: ArrayLike<number>, limit: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (values[middle]! < limit) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }

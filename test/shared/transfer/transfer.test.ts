@@ -4,14 +4,17 @@ import { describe, expect, it } from 'vitest';
 import {
   crc32,
   decodeControlMessage,
+  decodeDataPacket,
   encodeControlMessage,
   encodeManifest,
   MessageType,
   packetCountFor,
   PROGRESS_EVERY_PACKETS,
+  type ControlMessage,
   type ScanOrderKind,
 } from '../../../shared/protocol/index.ts';
-import { DEFAULT_WINDOW_BYTES, TransferSession, WINDOW_TIMEOUT_MS } from '../../../shared/transfer/index.ts';
+import { DEFAULT_WINDOW_BYTES, Receiver, Sender, TransferSession, WINDOW_TIMEOUT_MS } from '../../../shared/transfer/index.ts';
+import { lostPackets, receiverStats } from '../../../web/src/lib/transfer-stats.ts';
 import { VirtualTime } from '../../doubles/virtual-time.ts';
 import { rowBytes } from '../../../shared/pixels/pixel-format.ts';
 import { nativeImage, randomImage } from './arbitraries.ts';
@@ -149,6 +152,103 @@ describe('repair', () => {
     expect(receiver.stats.rounds).toBe(1);
     expect(receiver.stats.lostBySimulation).toBe(receiver.stats.missing);
     expect(sender.stats.lostBySimulation).toBe(receiver.stats.missing);
+  });
+});
+
+describe('coarse first pass', () => {
+  // 400 × 300 in 40-pixel packets (120 bytes at 24 bits): 3,000 packets, of which the first
+  // 48 carry Adam7's first pass (50 × 38 pixels).
+  const image = randomImage(400, 300, bgr, 40);
+  const COARSE_PACKETS = 48;
+
+  it('with repair, resends lost coarse packets before the rest of an interlaced image has gone out', () => {
+    // 390 kB at 500 bytes/ms: the image takes about 780 ms to go out once.
+    const pair = connectPair({ latencyMs: 20, bytesPerMs: 500, loss: { kind: 'bernoulli', p: 0.05, seed: 8 } }, {}, 20);
+    const sender = pair.alice.send(image, { fileName: 'c.bmp', scanOrder: 'interlaced', payloadBytes: 120, repairRounds: 3 });
+    let coarseAt = -1;
+    let receivedThen = 0;
+    let coarseLost = 0;
+    for (let at = 0; coarseAt < 0 && at < 5_000; at += 5) {
+      pair.time.run(at);
+      const receiver = pair.received[0];
+      if (receiver && receiver.stats.lostByNetwork > coarseLost) coarseLost = receiver.stats.lostByNetwork;
+      if (receiver && (receiver.missingSequences()[0] ?? Infinity) >= COARSE_PACKETS) {
+        coarseAt = at;
+        receivedThen = receiver.stats.received;
+      }
+    }
+    pair.time.run();
+    const receiver = pair.received[0]!;
+    expect(receiver.manifest.packetCount).toBe(3_000);
+    expect(coarseLost).toBeGreaterThan(0);
+    expect(coarseAt).toBeGreaterThan(0);
+    expect(coarseAt).toBeLessThan(250);
+    expect(receivedThen).toBeLessThan(receiver.manifest.packetCount / 4);
+    expect(receiver.state).toBe('complete');
+    expect(sameBytes(receiver.image.pixels, image.pixels)).toBe(true);
+    // The manifest allows a round more for the coarse pass, and neither end counts it as a repair.
+    expect(receiver.manifest.repairRounds).toBe(4);
+    expect(sender.stats.rounds).toBe(receiver.stats.rounds);
+    expect(sender.stats.rounds).toBeGreaterThan(0);
+    expect(sender.stats).toMatchObject({ received: 3_000, lostByNetwork: 0 });
+  });
+
+  it('counts as lost only the coarse packets that went out, and resends them ahead of the packets not yet sent', () => {
+    const time = new VirtualTime();
+    const sent: Uint8Array[] = [];
+    const messages: ControlMessage[] = [];
+    const sender = new Sender(image, {
+      transferId: 5,
+      fileName: 'd.bmp',
+      scanOrder: 'interlaced',
+      payloadBytes: 120,
+      repairRounds: 2,
+      control: { send: (bytes) => messages.push(decodeControlMessage(bytes)) },
+      packets: { send: (bytes) => sent.push(bytes.slice()), bufferedAmount: 0, onceBufferedAmountLow: (_, callback) => callback() },
+      now: time.now,
+      schedule: time.schedule,
+    });
+    sender.start();
+    time.run();
+    const [manifest, endOfPass] = messages;
+    if (manifest?.type !== 'manifest' || endOfPass?.type !== 'end-of-pass') throw new Error('expected a manifest and an end-of-pass');
+    expect(endOfPass).toMatchObject({ round: 0, sent: COARSE_PACKETS });
+    expect(sent).toHaveLength(COARSE_PACKETS);
+    expect(sender.state).toBe('waiting');
+
+    const answers: ControlMessage[] = [];
+    const receiver = new Receiver(manifest, {
+      control: { send: (bytes) => answers.push(decodeControlMessage(bytes)) },
+      packets: { send: () => {} },
+      now: time.now,
+      schedule: time.schedule,
+    });
+    for (const bytes of sent) {
+      const packet = decodeDataPacket(bytes);
+      if (packet.sequence !== 3 && packet.sequence !== 17) receiver.handlePacket(packet);
+    }
+    receiver.handleEndOfPass(endOfPass);
+    time.run();
+    const receipt = answers[0];
+    if (receipt?.type !== 'receipt') throw new Error('expected a receipt');
+    expect(receipt.missing.length).toBe(2 + 3_000 - COARSE_PACKETS);
+    expect(Array.from(receipt.missing.subarray(0, 3))).toEqual([3, 17, COARSE_PACKETS]);
+    expect(receiver.stats).toMatchObject({ senderAttempted: COARSE_PACKETS, arrivedInEndedPasses: COARSE_PACKETS - 2, lostByNetwork: 2, lostBySimulation: 0, rounds: 0 });
+    expect(lostPackets(receiverStats(receiver.stats))).toBe(2);
+
+    sent.length = 0;
+    sender.handleReceipt(receipt);
+    time.run();
+    expect(sent.slice(0, 3).map((bytes) => decodeDataPacket(bytes).sequence)).toEqual([3, 17, COARSE_PACKETS]);
+    expect(sender.stats.rounds).toBe(0);
+  });
+
+  it('is not split off without repair, nor for the other orders', () => {
+    for (const [scanOrder, repairRounds] of [['interlaced', 0], ['rows', 3], ['scattered', 3]] as const) {
+      const { receiver } = transfer(image, { scanOrder, payloadBytes: 120, repairRounds });
+      expect(receiver.manifest.repairRounds).toBe(repairRounds);
+      expect(receiver.stats).toMatchObject({ senderAttempted: 3_000, rounds: 0 });
+    }
   });
 });
 

@@ -37,7 +37,9 @@ const RECEIVER: ReceiverStats = {
   simulatedDrops: 10,
   duplicates: 0,
   reordered: 3,
-  firstPassReach: 100,
+  arrivedInEndedPasses: 85,
+  passSent: 0,
+  passMissing: 0,
   malformed: 0,
   stale: 0,
   bytes: 0,
@@ -50,7 +52,7 @@ const RECEIVER: ReceiverStats = {
 
 describe('receiverStats', () => {
   it('estimates the loss of a first pass in progress from the highest sequence seen', () => {
-    const stats = receiverStats({ ...RECEIVER, received: 40, firstPassReach: 50, senderAttempted: 0, simulatedDrops: 0 });
+    const stats = receiverStats({ ...RECEIVER, received: 40, passSent: 50, passMissing: 10, senderAttempted: 0, simulatedDrops: 0, arrivedInEndedPasses: 0 });
     expect(stats).toMatchObject({ sent: 50, received: 40, lostBySimulation: 0, lostByNetwork: 0, lostNotYetAttributed: 10 });
     expect(lostPackets(stats)).toBe(10);
   });
@@ -58,5 +60,12 @@ describe('receiverStats', () => {
   it('splits the loss of ended passes into simulation and network', () => {
     const stats = receiverStats(RECEIVER);
     expect(stats).toMatchObject({ sent: 100, received: 85, lostBySimulation: 10, lostByNetwork: 5, lostNotYetAttributed: 0, reordered: 3 });
+  });
+
+  it('adds a repair round in progress to the loss of the ended passes, without hiding the passes before', () => {
+    // 100 sent in the first pass, 85 arrived; the repair round has sent 15 so far, and 2 of them are not here yet.
+    const stats = receiverStats({ ...RECEIVER, received: 98, passSent: 15, passMissing: 2, rounds: 1 });
+    expect(stats).toMatchObject({ sent: 115, received: 98, lostBySimulation: 10, lostByNetwork: 5, lostNotYetAttributed: 2, repairRounds: 1 });
+    expect(lostPackets(stats)).toBe(17);
   });
 });

@@ -13,7 +13,7 @@ export interface TransferStats {
    */
   lostBySimulation: number;
   lostByNetwork: number;
-  /** Missing during the first pass, before end-of-pass says who dropped them. */
+  /** Missing in the pass under way, before its end-of-pass says who dropped them. */
   lostNotYetAttributed: number;
   duplicates: number;
   /** Packets that arrived after one with a higher sequence number in the same pass. */
@@ -68,12 +68,16 @@ export function senderStats(s: SenderStats): TransferStats {
 }
 
 /**
- * The receiver counts arrivals live; it learns what was sent and lost at each end of pass.
- * Before the first one, `firstPassReach` stands in for what was sent.
+ * The receiver counts arrivals live; it learns what was sent and lost at each end of pass. For
+ * the pass under way, the highest sequence that arrived stands in for what was sent.
  */
 export function receiverStats(s: ReceiverStats): TransferStats {
-  const counted = {
+  return {
+    sent: s.senderAttempted + s.passSent,
     received: s.received,
+    lostBySimulation: s.simulatedDrops,
+    lostByNetwork: Math.max(0, s.senderAttempted - s.arrivedInEndedPasses - s.simulatedDrops),
+    lostNotYetAttributed: s.passMissing,
     duplicates: s.duplicates,
     reordered: s.reordered,
     expected: s.expected,
@@ -82,24 +86,6 @@ export function receiverStats(s: ReceiverStats): TransferStats {
     elapsedMs: s.elapsedMs,
     // The receiver's engine does not know the connections; the desk fills this in.
     stripes: 1,
-  };
-  if (s.senderAttempted === 0) {
-    return {
-      ...counted,
-      sent: s.firstPassReach,
-      lostBySimulation: 0,
-      lostByNetwork: 0,
-      lostNotYetAttributed: Math.max(0, s.firstPassReach - s.received),
-    };
-  }
-  // senderAttempted and simulatedDrops cover the passes that have ended; so must the arrivals.
-  const arrivedInEndedPasses = Math.min(s.received + s.duplicates, s.senderAttempted);
-  return {
-    ...counted,
-    sent: s.senderAttempted,
-    lostBySimulation: s.simulatedDrops,
-    lostByNetwork: Math.max(0, s.senderAttempted - arrivedInEndedPasses - s.simulatedDrops),
-    lostNotYetAttributed: 0,
   };
 }
 
