@@ -44,6 +44,8 @@ export interface AppRun {
   /** Pixel bytes (the BMP's pixel data without row padding) per second. */
   mbPerSecond: number;
   endState: TransferEnd;
+  /** Longest time the receiver's count of packets stood still during the transfer. */
+  longestStillMs: number;
   /** Send clicked → first Adam7 pass complete on the canvas, when asked for. */
   coarseMs?: number;
   health?: { longestTaskMs: number; longTaskCount: number; peakHeapBytes: number };
@@ -67,9 +69,9 @@ export async function measureAppTransfer(pair: AppPair, options: RunOptions): Pr
   if (options.health) await receiver.evaluate(() => window.receiverProbe.watchHealth());
 
   const startedAt = await startTransfer(pair);
-  const { state, endedAt } = await waitForTransferEnd(receiver, options.timeoutMs);
+  const { state, endedAt, longestStillMs } = await waitForTransferEnd(receiver, options.timeoutMs);
   const ms = endedAt - startedAt;
-  const run: AppRun = { ms, mbPerSecond: mbPerSecond(options.pixelBytes, ms), endState: state };
+  const run: AppRun = { ms, mbPerSecond: mbPerSecond(options.pixelBytes, ms), endState: state, longestStillMs };
   if (options.coarse) {
     const coarse = await waitUntil(
       () => receiver.evaluate(() => window.receiverProbe.coarseResult()),

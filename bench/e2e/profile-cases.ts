@@ -81,6 +81,8 @@ interface Runs {
   /** Loss the app's panel shows for each Pixeldrop run, and what the emulator dropped meanwhile (all UDP packets, both ways). */
   shownLoss: number[];
   appliedLoss: number[];
+  /** Per Pixeldrop run (every order): the longest time the receiver's count of packets stood still. */
+  still: number[];
 }
 
 export interface ProfileResult {
@@ -114,7 +116,7 @@ export interface ProfileBenchOptions {
 export async function benchProfile(profile: PathProfile, options: ProfileBenchOptions): Promise<ProfileResult> {
   const { browser, appServer, rawServer, images, runs, capMs, log } = options;
   const photo = images.photo;
-  const r: Runs = { rows: [], interlaced: [], coarse: [], scattered: [], psnr: [], reliable: [], bareMbs: [], bareLoss: [], shownLoss: [], appliedLoss: [] };
+  const r: Runs = { rows: [], interlaced: [], coarse: [], scattered: [], psnr: [], reliable: [], bareMbs: [], bareLoss: [], shownLoss: [], appliedLoss: [], still: [] };
   applyPathLoss(profile);
   let app: AppPair | undefined;
   let raw: RawPair | undefined;
@@ -154,7 +156,7 @@ export async function benchProfile(profile: PathProfile, options: ProfileBenchOp
   };
 
   /** One capped Pixeldrop run of the photo; the coarse or PSNR moment is kept even when the run hits the cap. */
-  const pixeldrop = async (order: Order): Promise<{ ms: number; markMs?: number; loss?: string }> => {
+  const pixeldrop = async (order: Order): Promise<{ ms: number; still: string; markMs?: number; loss?: string }> => {
     if (!app) await openApp();
     const pair = app!;
     if (order !== 'rows') await sendSpacer(pair);
@@ -169,12 +171,16 @@ export async function benchProfile(profile: PathProfile, options: ProfileBenchOp
     const before = pathCounters();
     const startedAt = await startTransfer(pair);
     let ms = Number.POSITIVE_INFINITY;
+    let still = '';
     try {
       const end = await waitForTransferEnd(receiver, capMs);
       if (end.state !== 'complete') throw new Error(`${profile.name}: the ${order} transfer ended "${end.state}"`);
       ms = end.endedAt - startedAt;
+      r.still.push(end.longestStillMs);
+      still = `, still at most ${time(end.longestStillMs)}`;
     } catch (error) {
       if (!String(error).includes('timed out')) throw error;
+      r.still.push(capMs);
     }
     const applied = countersSince(before);
     let markMs: number | undefined;
@@ -206,7 +212,7 @@ export async function benchProfile(profile: PathProfile, options: ProfileBenchOp
       const comparison = comparePixels(await readCanvas(receiver), photo.source);
       if (comparison.differing > 0) throw new Error(`${profile.name}, ${order}: ${comparison.differing} pixels differ on screen after "complete"`);
     }
-    return { ms, ...(markMs === undefined ? {} : { markMs }), ...(loss === undefined ? {} : { loss }) };
+    return { ms, still, ...(markMs === undefined ? {} : { markMs }), ...(loss === undefined ? {} : { loss }) };
   };
 
   const reliable = async (): Promise<number> => {
@@ -228,19 +234,19 @@ export async function benchProfile(profile: PathProfile, options: ProfileBenchOp
       if (!capped(r.rows)) {
         const rows = await pixeldrop('rows');
         r.rows.push(rows.ms);
-        line.push(`rows ${time(rows.ms)}${rows.loss ? ` (${rows.loss})` : ''}`);
+        line.push(`rows ${time(rows.ms)}${rows.still}${rows.loss ? ` (${rows.loss})` : ''}`);
       }
       if (!capped(r.interlaced) || !capped(r.coarse)) {
         const interlaced = await pixeldrop('interlaced');
         r.interlaced.push(interlaced.ms);
         r.coarse.push(interlaced.markMs!);
-        line.push(`interlaced ${time(interlaced.ms)} (coarse ${time(interlaced.markMs)})`);
+        line.push(`interlaced ${time(interlaced.ms)}${interlaced.still} (coarse ${time(interlaced.markMs)})`);
       }
       if (!capped(r.scattered) || !capped(r.psnr)) {
         const scattered = await pixeldrop('scattered');
         r.scattered.push(scattered.ms);
         r.psnr.push(scattered.markMs!);
-        line.push(`scattered ${time(scattered.ms)} (${PSNR_THRESHOLD_DB} dB ${time(scattered.markMs)})`);
+        line.push(`scattered ${time(scattered.ms)}${scattered.still} (${PSNR_THRESHOLD_DB} dB ${time(scattered.markMs)})`);
       }
       if (!capped(r.reliable)) {
         r.reliable.push(await reliable());
@@ -271,6 +277,12 @@ function seconds(value: number | undefined, capMs: number): string {
   return value === Number.POSITIVE_INFINITY ? `> ${capMs / 1000} s` : (value / 1000).toFixed(2);
 }
 
+/** How many times faster than the baseline, when both ended within the cap. */
+function ratio(baseline: number | undefined, value: number | undefined): string {
+  if (baseline === undefined || value === undefined || !Number.isFinite(baseline) || !Number.isFinite(value)) return '—';
+  return `${(baseline / value).toFixed(1)}×`;
+}
+
 function rateCap(profile: PathProfile): string {
   return profile.upMbps === undefined ? 'none' : `${((profile.upMbps * 1e6) / 8 / 1e6).toFixed(2)} MB/s`;
 }
@@ -288,7 +300,7 @@ export function printProfileTables(results: ProfileResult[], pixelBytes: number,
   const pct = (values: number[]) => (values.length === 0 ? '—' : median(values).toFixed(2));
   printTable(
     `Over emulated paths: full-HD photo (1920×1080), time from Send in seconds (medians of ${runs} runs, same run, ${new Date().toISOString().slice(0, 16)}Z)`,
-    ['path', 'round trip', 'uplink cap', 'loss', 'coarse (interlaced)', `${PSNR_THRESHOLD_DB} dB (scattered, concealed)`, 'exact rows', 'exact interlaced', 'exact scattered', 'reliable 64 KB', 'rows MB/s (of cap)'],
+    ['path', 'round trip', 'uplink cap', 'loss', 'coarse (interlaced)', `${PSNR_THRESHOLD_DB} dB (scattered, concealed)`, 'exact rows', 'exact interlaced', 'exact scattered', 'reliable 64 KB', 'reliable / rows', 'rows MB/s (of cap)', 'longest stand-still (any run)'],
     results.map((result) => {
       const { profile, runs: r, capMs } = result;
       return [
@@ -302,7 +314,9 @@ export function printProfileTables(results: ProfileResult[], pixelBytes: number,
         seconds(medianOf(r.interlaced), capMs),
         seconds(medianOf(r.scattered), capMs),
         seconds(medianOf(r.reliable), capMs),
+        ratio(medianOf(r.reliable), medianOf(r.rows)),
         throughput(result, pixelBytes),
+        r.still.length === 0 ? '—' : seconds(Math.max(...r.still), capMs),
       ];
     }),
   );

@@ -14,7 +14,7 @@
  * 1 % and 5 % random loss each way). LOSSY_RUNS (default 5), LOSSY_RELIABLE_RUNS (default 3,
  * 0 skips the reliable channel). LOSSY_DEBUG=1 prints the pages' console errors after each run.
  */
-import { chooseImage, FileStage, openRoom, readStats, setSendOptions, startAppServer, textOf } from '../../test/e2e/harness/app.ts';
+import { chooseImage, FileStage, openRoom, readStats, setSendOptions, startAppServer } from '../../test/e2e/harness/app.ts';
 import { buildWebApp } from '../../test/e2e/harness/build.ts';
 import { launchChromium } from '../../test/e2e/harness/chromium.ts';
 import { runUnderE2eRunner } from '../../test/e2e/harness/in-namespace.ts';
@@ -31,9 +31,6 @@ runUnderE2eRunner(import.meta.url);
 const RUNS = Number(process.env.LOSSY_RUNS ?? 5);
 const RELIABLE_RUNS = Number(process.env.LOSSY_RELIABLE_RUNS ?? 3);
 const PATHS = pathProfiles(process.env.LOSSY_PATHS, ['wifi', 'bad-wifi']);
-/** How often the receiver's packet count is read to find the longest time it stood still. */
-const POLL_MS = 100;
-
 buildWebApp();
 const stage = new FileStage();
 const browser = await launchChromium();
@@ -44,30 +41,6 @@ const source = decodeSource(bmp);
 const imagePath = stage.path('full-hd.bmp', bmp);
 rawServer.serve('/full-hd.bmp', bmp);
 const pixelBytes = 1920 * 1080 * 3;
-
-/** Reads `stat-received` every POLL_MS until stopped; returns the longest stretch without change. */
-function watchStill(read: () => Promise<string>): () => Promise<number> {
-  let running = true;
-  let longest = 0;
-  const loop = (async () => {
-    let last = '';
-    let since = performance.now();
-    while (running) {
-      const value = await read().catch(() => last);
-      const now = performance.now();
-      if (value !== last) {
-        last = value;
-        since = now;
-      } else longest = Math.max(longest, now - since);
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
-  })();
-  return async () => {
-    running = false;
-    await loop;
-    return longest;
-  };
-}
 
 try {
   for (const path of PATHS) {
@@ -82,7 +55,6 @@ try {
         await installProbe(pair.receiver.page);
         if ((await chooseImage(pair.sender.page, imagePath)) !== 'ready') throw new Error('the app refused the image');
         await setSendOptions(pair.sender.page, { order: 'interlaced', lossPct: 0, repair: true });
-        const stop = watchStill(() => textOf(pair.receiver.page, 'stat-received'));
         const result = await measureAppTransfer(pair, {
           pixelBytes,
           timeoutMs: 120_000,
@@ -91,7 +63,7 @@ try {
           if (process.env.LOSSY_DEBUG) console.log([...pair.sender.errors, ...pair.receiver.errors].join('\n'));
           throw error;
         });
-        const stillMs = await stop();
+        const stillMs = result.longestStillMs;
         if (result.endState !== 'complete') throw new Error(`the transfer ended "${result.endState}"`);
         await assertExact(pair, source, 'full HD');
         const sent = await readStats(pair.sender.page);

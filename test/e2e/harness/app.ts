@@ -215,8 +215,11 @@ export async function startTransfer(pair: AppPair, readyTimeoutMs = 30_000): Pro
   });
 }
 
-/** Waits until the transfer started with startTransfer ends in `page`; returns its end state and epoch end time. */
-export async function waitForTransferEnd(page: Page, timeoutMs: number): Promise<{ state: TransferEnd; endedAt: number }> {
+/**
+ * Waits until the transfer started with startTransfer ends in `page`; returns its end state, epoch
+ * end time and the longest time the page's count of received packets stood still meanwhile.
+ */
+export async function waitForTransferEnd(page: Page, timeoutMs: number): Promise<{ state: TransferEnd; endedAt: number; longestStillMs: number }> {
   const times = await waitUntil(
     () => page.evaluate(() => window.transferWatch.transferTimes()),
     (t) => t.endedAt > 0,
@@ -225,7 +228,7 @@ export async function waitForTransferEnd(page: Page, timeoutMs: number): Promise
   const text = times.endState.toLowerCase();
   // "incomplete" contains "complete": look for the longer words first.
   const state = text.includes('interrupted') ? 'interrupted' : text.includes('incomplete') ? 'incomplete' : 'complete';
-  return { state, endedAt: times.endedAt };
+  return { state, endedAt: times.endedAt, longestStillMs: times.longestStillMs };
 }
 
 export interface Stats {

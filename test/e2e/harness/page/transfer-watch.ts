@@ -4,7 +4,9 @@
  * fast transfer is never missed and the previous transfer's end is never taken for this one's.
  * On the receiving page the end also waits for the picture to be painted whole (`data-painted`
  * on `receive-image`: the app's worker has painted every change, which is on screen from its next
- * frame), so the time is to the finished image, not just to the verdict.
+ * frame), so the time is to the finished image, not just to the verdict. It also keeps the
+ * longest time the panel's count of received packets (`stat-received`) stood still while the
+ * transfer was under way: a stall, which a median time hides.
  */
 
 const END_STATE = /interrupted|incomplete|complete/i;
@@ -15,9 +17,13 @@ export interface TransferTimes {
   /** Epoch ms when it then first showed an end state, and that state's text. */
   endedAt: number;
   endState: string;
+  /** Longest ms between changes of `stat-received` from activeAt to endedAt (so far, while under way). */
+  longestStillMs: number;
 }
 
-let times: TransferTimes = { activeAt: 0, endedAt: 0, endState: '' };
+let times: TransferTimes = { activeAt: 0, endedAt: 0, endState: '', longestStillMs: 0 };
+let received = '';
+let receivedChangedAt = 0;
 let observer: MutationObserver | undefined;
 
 function epochNow(): number {
@@ -29,11 +35,28 @@ function painted(): boolean {
   return document.querySelector('[data-testid="receive-image"]')?.getAttribute('data-painted') !== 'false';
 }
 
+/** Measures the stretch since `stat-received` last changed, and starts a new one when it changes now. */
+function checkReceived(now: number): void {
+  times.longestStillMs = Math.max(times.longestStillMs, now - receivedChangedAt);
+  const count = document.querySelector('[data-testid="stat-received"]')?.textContent ?? '';
+  if (count !== received) {
+    received = count;
+    receivedChangedAt = now;
+  }
+}
+
 function check(): void {
   const text = document.querySelector('[data-testid="transfer-state"]')?.textContent ?? '';
   if (!times.activeAt) {
-    if (text.trim() !== '' && !END_STATE.test(text)) times.activeAt = epochNow();
-  } else if (END_STATE.test(text) && painted()) {
+    if (text.trim() !== '' && !END_STATE.test(text)) {
+      times.activeAt = epochNow();
+      received = document.querySelector('[data-testid="stat-received"]')?.textContent ?? '';
+      receivedChangedAt = times.activeAt;
+    }
+    return;
+  }
+  checkReceived(epochNow());
+  if (END_STATE.test(text) && painted()) {
     times.endedAt = epochNow();
     times.endState = text.trim();
     observer?.disconnect();
@@ -43,7 +66,7 @@ function check(): void {
 /** Starts watching for the next transfer; call it before the transfer starts. */
 export function watchTransfer(): void {
   observer?.disconnect();
-  times = { activeAt: 0, endedAt: 0, endState: '' };
+  times = { activeAt: 0, endedAt: 0, endState: '', longestStillMs: 0 };
   observer = new MutationObserver(check);
   observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-painted'] });
 }
