@@ -59,7 +59,10 @@ export { DEFAULT_HIGH_WATER_MARK, DEFAULT_LOW_WATER_MARK, WINDOW_TIMEOUT_MS };
  * packets, the window is never smaller than twice the receiver's report interval.
  */
 export const DEFAULT_WINDOW_BYTES = 512 * 1024;
-/** Longest the packet channel's buffer may stand still before a pass's end-of-pass goes out anyway. */
+/**
+ * Over several stripes, how long a pass's end-of-pass waits for their buffers to drain, beyond
+ * twice the time the delivery rate needs for what they held when the pass was handed over.
+ */
 export const END_OF_PASS_DRAIN_MS = 1_000;
 /** Packets sent per scheduler turn, so the page stays responsive while a big image goes out. */
 export const DEFAULT_PACKETS_PER_TURN = 256;
@@ -346,9 +349,7 @@ export class Sender {
       this.series.add(elapsed, 'bytes', packet.length);
     }
     // End-of-pass goes on the other channel: wait until the packets have left the buffer, or it
-    // would overtake up to a high-water mark's worth of them. A buffer that stops draining (one
-    // stripe of several whose connection is dying) cannot hold the pass: once it has not shrunk
-    // for END_OF_PASS_DRAIN_MS the end-of-pass goes anyway, and repair resends what is missing.
+    // would overtake up to a high-water mark's worth of them.
     const queued = (): number => packets.queuedAmount ?? packets.bufferedAmount;
     if (queued() === 0) {
       this.endPass();
@@ -362,8 +363,14 @@ export class Sender {
       packets.onceBufferedAmountLow(0, () => this.endPass());
       return;
     }
-    // Whichever comes first ends this pass; the other then finds it ended (or a later pass
-    // under way, which it leaves alone).
+    // Over several, a stripe whose connection stalls or dies cannot hold the pass: healthy ones
+    // drain at about the delivery rate, a stalled one lets through a few packets per
+    // retransmission timeout. The end-of-pass goes once every buffer is empty, or once twice
+    // what the delivery rate needs for them (and END_OF_PASS_DRAIN_MS more) has passed; repair
+    // resends what the stalled stripe still holds, over the others. Whichever comes first ends
+    // this pass; the other then finds it ended (or a later pass under way, which it leaves alone).
+    const rate = this.pacer.estimate.deliveryBytesPerSecond;
+    const drainMs = rate > 0 ? (2 * queued() * 1000) / rate : 0;
     const round = this.round;
     let cancelWatch: () => void = () => {};
     const finish = (): void => {
@@ -371,16 +378,7 @@ export class Sender {
       cancelWatch();
       this.endPass();
     };
-    let last = queued();
-    const watch = (): void => {
-      const now = queued();
-      if (now > 0 && now < last) {
-        last = now;
-        cancelWatch = this.options.schedule(watch, END_OF_PASS_DRAIN_MS);
-        this.pendingWork = cancelWatch;
-      } else finish();
-    };
-    cancelWatch = this.options.schedule(watch, END_OF_PASS_DRAIN_MS);
+    cancelWatch = this.options.schedule(finish, END_OF_PASS_DRAIN_MS + drainMs);
     this.pendingWork = cancelWatch;
     packets.onceBufferedAmountLow(0, finish);
   }

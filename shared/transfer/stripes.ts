@@ -5,21 +5,27 @@
  * too, so random loss caps it near (packet size / round trip) × 1.22 / √loss whatever its
  * reliability: about 0.3 MB/s at 44 ms and 1 %. N associations get about N times that. The
  * price: N flows take N shares of a congested bottleneck, so striping pays where loss is random
- * (radio, a lossy hop), not where the path is simply full; on a short or clean path one stripe
- * is chosen.
+ * (radio, a lossy hop), not where the path is simply full; on a clean path one stripe is chosen.
+ * Several associations also keep one that stalls from holding the transfer: under loss,
+ * Chromium's SCTP can fall into a retransmission timeout every 400 ms that lets through only a
+ * few packets each time, for seconds, even on one machine.
  */
 import { DATA_HEADER_BYTES, MAX_PAYLOAD_BYTES } from '../protocol/index.ts';
 
 /** Most stripes a packet channel runs over (the signaling `link` index is 0–7). */
 export const MAX_STRIPES = 8;
-/** Below this round trip one association is not what limits the rate (a LAN, or one machine). */
+/** Below this round trip a path is taken for clean until the progress reports have measured its loss. */
 export const MIN_STRIPE_RTT_MS = 10;
 /** Below this loss one association fills the path: its congestion control is the right one. */
 export const MIN_STRIPE_LOSS = 0.002;
 /** Loss assumed on a distant path until the progress reports have measured it. */
 export const ASSUMED_LOSS = 0.01;
-/** The rate striping aims for; a single stripe already reaches it on a clean or near path. */
-export const TARGET_BYTES_PER_SECOND = 4_000_000;
+/**
+ * The rate striping aims for: about what two pages on one machine can place (bench:e2e's
+ * loopback ceiling is 18–25 MB/s). A single stripe reaches it on a clean path; on a near path
+ * with a few percent of loss one association's ceiling falls below it.
+ */
+export const TARGET_BYTES_PER_SECOND = 16_000_000;
 
 /** What the sender may do with a striped packet channel. */
 export interface StripeControl {
@@ -41,20 +47,25 @@ export interface StripeInputs {
   readonly current: number;
 }
 
-/** Rate one association sustains under random loss (the Mathis formula), in bytes per second. */
+/**
+ * Rate one association sustains under random loss (the Mathis formula), in bytes per second. A
+ * round trip under 1 ms counts as 1 ms: that is as finely as the browser reports it.
+ */
 export function renoCeiling(rttMs: number, lossFraction: number): number {
-  return (((MAX_PAYLOAD_BYTES + DATA_HEADER_BYTES) * 1000) / rttMs) * (1.22 / Math.sqrt(lossFraction));
+  return (((MAX_PAYLOAD_BYTES + DATA_HEADER_BYTES) * 1000) / Math.max(1, rttMs)) * (1.22 / Math.sqrt(lossFraction));
 }
 
 /**
  * How many stripes to use: enough that N Reno ceilings reach {@link TARGET_BYTES_PER_SECOND},
- * at most {@link MAX_STRIPES}; 1 on a short or clean path. It lowers the count only to 1 or to
- * half or less of the current one, so a noisy loss estimate does not make it flap.
+ * at most {@link MAX_STRIPES}; 1 on a clean path, and on a near one until its loss is measured.
+ * It lowers the count only to 1 or to half or less of the current one, so a noisy loss estimate
+ * does not make it flap.
  */
 export function chooseStripes({ rttMs, lossFraction, current }: StripeInputs): number {
   if (rttMs === null) return current;
+  if (lossFraction === null && rttMs < MIN_STRIPE_RTT_MS) return 1;
   const loss = lossFraction ?? ASSUMED_LOSS;
-  if (rttMs < MIN_STRIPE_RTT_MS || loss < MIN_STRIPE_LOSS) return 1;
+  if (loss < MIN_STRIPE_LOSS) return 1;
   const wanted = Math.min(MAX_STRIPES, Math.max(1, Math.ceil(TARGET_BYTES_PER_SECOND / renoCeiling(rttMs, loss))));
   if (wanted < current && wanted > current / 2) return current;
   return wanted;

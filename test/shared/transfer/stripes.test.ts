@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   END_OF_PASS_DRAIN_MS,
   MAX_STRIPES,
+  TARGET_BYTES_PER_SECOND,
   TransferSession,
   chooseStripes,
   renoCeiling,
@@ -13,9 +14,19 @@ import { randomImage } from './arbitraries.ts';
 import { connectPair } from './harness.ts';
 
 describe('chooseStripes', () => {
-  it('keeps one stripe on a LAN or one machine, lossy or not', () => {
-    expect(chooseStripes({ rttMs: 0.3, lossFraction: 0.02, current: 1 })).toBe(1);
+  it('keeps one stripe on a LAN or one machine until its loss is measured, and on a clean one', () => {
+    expect(chooseStripes({ rttMs: 0.3, lossFraction: null, current: 1 })).toBe(1);
     expect(chooseStripes({ rttMs: 4, lossFraction: null, current: 1 })).toBe(1);
+    expect(chooseStripes({ rttMs: 0.3, lossFraction: 0.001, current: 1 })).toBe(1);
+  });
+
+  it('stripes a lossy near path just enough for the target rate', () => {
+    for (const [rttMs, lossFraction] of [[0.3, 0.02], [1, 0.05], [4, 0.01]] as const) {
+      const n = chooseStripes({ rttMs, lossFraction, current: 1 });
+      expect(n).toBeGreaterThan(1);
+      expect(n * renoCeiling(rttMs, lossFraction)).toBeGreaterThanOrEqual(TARGET_BYTES_PER_SECOND);
+      expect((n - 1) * renoCeiling(rttMs, lossFraction)).toBeLessThan(TARGET_BYTES_PER_SECOND);
+    }
   });
 
   it('keeps one stripe on a distant path without loss: one association fills it', () => {
@@ -30,12 +41,12 @@ describe('chooseStripes', () => {
   });
 
   it('takes enough stripes for the target on a milder path, and does not flap on a noisy estimate', () => {
-    const mild = chooseStripes({ rttMs: 12, lossFraction: 0.003, current: 1 });
+    const mild = chooseStripes({ rttMs: 5, lossFraction: 0.003, current: 1 });
     expect(mild).toBeGreaterThan(1);
     expect(mild).toBeLessThan(MAX_STRIPES);
-    expect(mild * renoCeiling(12, 0.003)).toBeGreaterThanOrEqual(4_000_000);
+    expect(mild * renoCeiling(5, 0.003)).toBeGreaterThanOrEqual(TARGET_BYTES_PER_SECOND);
     // Slightly less loss than before: keep the stripes already open.
-    expect(chooseStripes({ rttMs: 12, lossFraction: 0.0025, current: mild })).toBe(mild);
+    expect(chooseStripes({ rttMs: 5, lossFraction: 0.0025, current: mild })).toBe(mild);
   });
 
   it('changes nothing before the round trip is known', () => {
@@ -83,16 +94,24 @@ describe('a sender over a striped channel', () => {
     expect(pair.received[0]!.state).toBe('complete');
   });
 
-  it('never stripes on a near path', () => {
+  it('on a near path, stripes only once the reports show loss, and only as far as the target needs', () => {
+    const clean = control(1);
+    const cleanPair = connectPair({}, {}, 1, undefined, { stripes: clean });
+    cleanPair.alice.send(image, { fileName: 's.bmp', adaptivePacing: true });
+    cleanPair.time.run();
+    expect(clean.history).toEqual([]);
+
     const stripes = control(1);
     const pair = connectPair({ loss: { kind: 'bernoulli', p: 0.02, seed: 3 } }, {}, 1, undefined, { stripes });
-    const sender = pair.alice.send(image, { fileName: 's.bmp' });
+    const sender = pair.alice.send(image, { fileName: 's.bmp', adaptivePacing: true, repairRounds: 5 });
     pair.time.run();
-    expect(stripes.history).toEqual([]);
-    expect(sender.stats.stripes).toBe(1);
+    expect(stripes.history.length).toBeGreaterThan(0);
+    expect(Math.max(...stripes.history)).toBeLessThan(MAX_STRIPES);
+    expect(sender.stats.stripes).toBe(stripes.history.at(-1));
+    expect(pair.received[0]!.state).toBe('complete');
   });
 
-  it('ends its pass even when one stripe never drains: the end-of-pass goes once the buffers stand still', () => {
+  it('ends its pass even when one stripe never drains: the end-of-pass goes after END_OF_PASS_DRAIN_MS', () => {
     const pair = connectPair({ latencyMs: 22 }, {}, 22);
     // The packets arrive, but one stripe's buffer keeps 5,000 bytes that never leave.
     const stuck: PacketChannel = {
@@ -118,5 +137,52 @@ describe('a sender over a striped channel', () => {
     expect(sender.state).toBe('waiting');
     expect(waitingAt - lastSentAt).toBeGreaterThanOrEqual(END_OF_PASS_DRAIN_MS);
     expect(waitingAt - lastSentAt).toBeLessThanOrEqual(END_OF_PASS_DRAIN_MS + 2);
+  });
+
+  it('ends its pass though a stalled stripe trickles: it waits END_OF_PASS_DRAIN_MS beyond twice the drain time, not until it is empty', () => {
+    // One stripe holds 50,000 bytes and lets 1,150 through every 400 ms: about 17 s to empty.
+    // The progress reports come back to the sending session, so it knows the delivery rate.
+    const trickle = () => Math.max(0, 50_000 - Math.floor(pair.time.now() / 400) * 1_150);
+    const stalled: PacketChannel = {
+      send: (bytes) => pair.link.send(bytes),
+      get bufferedAmount() {
+        return pair.link.bufferedAmount;
+      },
+      get queuedAmount() {
+        return pair.link.bufferedAmount + trickle();
+      },
+      onceBufferedAmountLow: (threshold, callback) => {
+        if (threshold > 0) pair.link.onceBufferedAmountLow(threshold, callback);
+      },
+    };
+    // A lost packet keeps the receiver from answering before the end-of-pass.
+    const pair = connectPair({ latencyMs: 22, loss: { kind: 'bernoulli', p: 0.02, seed: 4 } }, {}, 22, undefined, { packets: stalled });
+    let endOfPassAt = Number.NaN;
+    let rate = 0;
+    const sender = pair.alice.send(randomImage(300, 200, { kind: 'bgr', bitsPerPixel: 24 }, 2), {
+      fileName: 't.bmp',
+      payloadBytes: 300,
+      adaptivePacing: true,
+      onStateChange: (s) => {
+        if (s.state === 'waiting') {
+          endOfPassAt = pair.time.now();
+          rate = s.stats.path.deliveryBytesPerSecond;
+        }
+      },
+    });
+    let lastSentAt = 0;
+    for (let t = 0; (sender.state === 'preparing' || sender.state === 'sending') && t < 30_000; t += 1) {
+      const before = sender.stats.packetsSent;
+      pair.time.run(t);
+      if (sender.stats.packetsSent > before) lastSentAt = t;
+    }
+    expect(endOfPassAt).toBeGreaterThan(0);
+    expect(trickle()).toBeGreaterThan(0);
+    expect(rate).toBeGreaterThan(0);
+    const waited = endOfPassAt - lastSentAt;
+    // At the delivery rate the stalled stripe's 50 kB take a few tens of milliseconds.
+    expect((50_000 * 1000) / rate).toBeLessThan(100);
+    expect(waited).toBeGreaterThanOrEqual(END_OF_PASS_DRAIN_MS);
+    expect(waited).toBeLessThan(END_OF_PASS_DRAIN_MS + 300);
   });
 });
