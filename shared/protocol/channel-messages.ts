@@ -2,11 +2,14 @@
  * One typed decoder per data channel, so that no caller looks at a message's bytes itself.
  *
  * - The packet channel (unreliable, unordered) carries data packets one way and the receiver's
- *   progress reports the other way.
- * - The control channel (reliable, ordered) carries everything else. A progress report there is
- *   still taken: receivers sent it on that channel before it moved to the packet channel.
+ *   progress reports the other way, and a copy of each message that ends a pass (end-of-pass,
+ *   receipt, complete) both ways: the copy often arrives first, since the control channel's
+ *   association waits a retransmission timeout (400 ms or more) to resend a lost message.
+ * - The control channel (reliable, ordered) carries everything, so that no message a pass needs
+ *   is ever lost. A progress report there is still taken: receivers sent it on that channel
+ *   before it moved to the packet channel.
  */
-import { decodeControlMessage, type ControlMessage, type Progress } from './control-message.ts';
+import { decodeControlMessage, type Complete, type ControlMessage, type EndOfPass, type Progress, type Receipt } from './control-message.ts';
 import { decodeDataPacket, type DataPacket } from './data-packet.ts';
 import { ProtocolError } from './errors.ts';
 import type { ManifestLimits } from './limits.ts';
@@ -14,14 +17,18 @@ import { MessageType } from './message-type.ts';
 
 export type PacketChannelMessage =
   | { readonly type: 'data'; readonly packet: DataPacket }
-  | { readonly type: 'progress'; readonly progress: Progress };
+  | { readonly type: 'progress'; readonly progress: Progress }
+  | { readonly type: 'pass'; readonly message: EndOfPass | Receipt | Complete };
+
+/** The control messages whose copies travel on the packet channel too. */
+const PASS_MESSAGES: ReadonlySet<number> = new Set([MessageType.END_OF_PASS, MessageType.RECEIPT, MessageType.COMPLETE]);
 
 /** Decodes a message of the packet channel; anything else there is a {@link ProtocolError}. */
 export function decodePacketChannelMessage(bytes: Uint8Array): PacketChannelMessage {
-  if (bytes.length >= 2 && bytes[1] === MessageType.PROGRESS) {
-    // The type byte says progress, so the decoder returns progress or throws.
-    return { type: 'progress', progress: decodeControlMessage(bytes) as Progress };
-  }
+  const type = bytes.length >= 2 ? bytes[1]! : -1;
+  // The type byte says which, so the decoder returns that type or throws.
+  if (type === MessageType.PROGRESS) return { type: 'progress', progress: decodeControlMessage(bytes) as Progress };
+  if (PASS_MESSAGES.has(type)) return { type: 'pass', message: decodeControlMessage(bytes) as EndOfPass | Receipt | Complete };
   return { type: 'data', packet: decodeDataPacket(bytes) };
 }
 

@@ -23,6 +23,7 @@ import { crc32InTurns } from './chunked-crc.ts';
 import { LeadingCrc } from './leading-crc.ts';
 import { lowerBound } from './lower-bound.ts';
 import { PacketGeometry } from './packet-geometry.ts';
+import { sendCopy } from './pass-message-copy.ts';
 import { PacketPlacer } from './placer.ts';
 import { TimeSeries, type Sample } from './time-series.ts';
 
@@ -43,7 +44,8 @@ export interface ReceiverOptions {
   readonly control: ControlChannel;
   /**
    * Where progress reports go: the unreliable channel, so that a lost report is simply overtaken
-   * by the next one instead of holding every later report back until SCTP resends it.
+   * by the next one instead of holding every later report back until SCTP resends it. Copies of
+   * receipts and the verdict go there too (pass-message-copy.ts).
    */
   readonly packets: Pick<PacketChannel, 'send'>;
   readonly now: Clock;
@@ -304,15 +306,9 @@ export class Receiver {
     if (missing.length === 0) {
       this.checkCrc();
     } else if (this.round < this.manifest.repairRounds) {
-      this.options.control.send(
-        encodeControlMessage({
-          type: 'receipt',
-          transferId: this.transferId,
-          round: this.round,
-          received: this.counts.received,
-          missing,
-        }),
-      );
+      const receipt = encodeControlMessage({ type: 'receipt', transferId: this.transferId, round: this.round, received: c.received, missing });
+      this.options.control.send(receipt);
+      sendCopy(this.options.packets, receipt);
       this.requested = missing;
       this.round++;
     } else {
@@ -342,17 +338,17 @@ export class Receiver {
 
   private finish(verdict: Verdict): void {
     const stats = this.stats;
-    this.options.control.send(
-      encodeControlMessage({
-        type: 'complete',
-        transferId: this.transferId,
-        verdict,
-        rounds: stats.rounds,
-        received: stats.received,
-        lostBySimulation: stats.lostBySimulation,
-        lostByNetwork: stats.lostByNetwork,
-      }),
-    );
+    const complete = encodeControlMessage({
+      type: 'complete',
+      transferId: this.transferId,
+      verdict,
+      rounds: stats.rounds,
+      received: stats.received,
+      lostBySimulation: stats.lostBySimulation,
+      lostByNetwork: stats.lostByNetwork,
+    });
+    this.options.control.send(complete);
+    sendCopy(this.options.packets, complete);
     this.end(verdict === Verdict.COMPLETE ? 'complete' : 'incomplete');
   }
 

@@ -41,6 +41,7 @@ import { DEFAULT_HIGH_WATER_MARK, DEFAULT_LOW_WATER_MARK, Pacer, WINDOW_TIMEOUT_
 import { chooseStripes, type StripeControl } from './stripes.ts';
 import { lowerBound } from './lower-bound.ts';
 import { Packetizer } from './packetizer.ts';
+import { sendCopy } from './pass-message-copy.ts';
 import { chooseScatterOrder } from './scan-order.ts';
 import { TimeSeries, type Sample } from './time-series.ts';
 
@@ -60,10 +61,11 @@ export { DEFAULT_HIGH_WATER_MARK, DEFAULT_LOW_WATER_MARK, WINDOW_TIMEOUT_MS };
  */
 export const DEFAULT_WINDOW_BYTES = 512 * 1024;
 /**
- * Over several stripes, how long a pass's end-of-pass waits for their buffers to drain, beyond
- * twice the time the delivery rate needs for what they held when the pass was handed over.
+ * Over several stripes, how long a pass's end-of-pass waits for their buffers to drain beyond
+ * four round trips and twice the time the delivery rate needs for what they held when the pass
+ * was handed over.
  */
-export const END_OF_PASS_DRAIN_MS = 1_000;
+export const END_OF_PASS_DRAIN_MS = 100;
 /** Packets sent per scheduler turn, so the page stays responsive while a big image goes out. */
 export const DEFAULT_PACKETS_PER_TURN = 256;
 
@@ -364,13 +366,15 @@ export class Sender {
       return;
     }
     // Over several, a stripe whose connection stalls or dies cannot hold the pass: healthy ones
-    // drain at about the delivery rate, a stalled one lets through a few packets per
-    // retransmission timeout. The end-of-pass goes once every buffer is empty, or once twice
-    // what the delivery rate needs for them (and END_OF_PASS_DRAIN_MS more) has passed; repair
-    // resends what the stalled stripe still holds, over the others. Whichever comes first ends
-    // this pass; the other then finds it ended (or a later pass under way, which it leaves alone).
-    const rate = this.pacer.estimate.deliveryBytesPerSecond;
+    // drain at about the delivery rate within a few round trips, a stalled one lets through a
+    // few packets per retransmission timeout (400 ms or more). The end-of-pass goes once every
+    // buffer is empty, or once four round trips, twice what the delivery rate needs for them and
+    // END_OF_PASS_DRAIN_MS have passed; repair resends what a stalled stripe still holds, over
+    // the others, and its late arrivals count as duplicates. Whichever comes first ends this
+    // pass; the other then finds it ended (or a later pass under way, which it leaves alone).
+    const { deliveryBytesPerSecond: rate, rttMs } = this.pacer.estimate;
     const drainMs = rate > 0 ? (2 * queued() * 1000) / rate : 0;
+    const roundTripMs = stripes?.pathRttMs() ?? rttMs ?? 0;
     const round = this.round;
     let cancelWatch: () => void = () => {};
     const finish = (): void => {
@@ -378,7 +382,7 @@ export class Sender {
       cancelWatch();
       this.endPass();
     };
-    cancelWatch = this.options.schedule(finish, END_OF_PASS_DRAIN_MS + drainMs);
+    cancelWatch = this.options.schedule(finish, END_OF_PASS_DRAIN_MS + 4 * roundTripMs + drainMs);
     this.pendingWork = cancelWatch;
     packets.onceBufferedAmountLow(0, finish);
   }
@@ -430,15 +434,15 @@ export class Sender {
   private endPass(): void {
     if (this._state !== 'sending') return;
     this._state = 'waiting';
-    this.options.control.send(
-      encodeControlMessage({
-        type: 'end-of-pass',
-        transferId: this.transferId,
-        round: this.round,
-        sent: this.passLength,
-        simulatedDrops: Uint32Array.from(this.passDrops),
-      }),
-    );
+    const endOfPass = encodeControlMessage({
+      type: 'end-of-pass',
+      transferId: this.transferId,
+      round: this.round,
+      sent: this.passLength,
+      simulatedDrops: Uint32Array.from(this.passDrops),
+    });
+    this.options.control.send(endOfPass);
+    sendCopy(this.options.packets, endOfPass);
     this.options.onStateChange?.(this);
   }
 

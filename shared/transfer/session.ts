@@ -199,13 +199,21 @@ export class TransferSession {
     }
   }
 
-  /** Feed every message of the unreliable packet channel here: data packets, and progress reports for this side's senders. */
+  /**
+   * Feed every message of the unreliable packet channel here: data packets, progress reports for
+   * this side's senders, and the copies of pass messages (a copy and its original are handled
+   * alike; whichever comes second finds its work done).
+   */
   receivePacket(bytes: Uint8Array): void {
     let message: PacketChannelMessage;
     try {
       message = decodePacketChannelMessage(bytes);
       if (message.type === 'progress') {
         this.senders.get(message.progress.transferId)?.handleProgress(message.progress);
+        return;
+      }
+      if (message.type === 'pass') {
+        this.dispatch(message.message);
         return;
       }
     } catch (error) {

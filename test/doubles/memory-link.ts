@@ -22,10 +22,15 @@ export interface MemoryLinkOptions {
   readonly duplicateProbability?: number;
   /** Bytes the link puts on the wire per millisecond; default 20,000 (20 MB/s, a fast data channel). */
   readonly bytesPerMs?: number;
+  /**
+   * Which messages `lost`, `delivered` and `duplicated` count (all travel alike); default every
+   * one. A test comparing them with a receiver's data-packet figures counts data packets only.
+   */
+  readonly counts?: (bytes: Uint8Array) => boolean;
 }
 
 export interface MemoryPacketLink extends PacketChannel {
-  /** Packets the link itself lost. */
+  /** Messages the link itself lost (of those it counts). */
   readonly lost: number;
   readonly delivered: number;
   readonly duplicated: number;
@@ -40,6 +45,7 @@ export function createMemoryPacketLink(options: MemoryLinkOptions, deliver: (byt
   const jitter = options.jitterMs ?? 0;
   const duplicate = options.duplicateProbability ?? 0;
   const bytesPerMs = options.bytesPerMs ?? 20_000;
+  const counts = options.counts ?? (() => true);
   let buffered = 0;
   let wireFreeAt = 0;
   const waiters: { threshold: number; callback: () => void }[] = [];
@@ -68,6 +74,7 @@ export function createMemoryPacketLink(options: MemoryLinkOptions, deliver: (byt
     send(bytes) {
       // The sender may reuse its buffer; the wire carries a copy.
       const copy = bytes.slice();
+      const counted = counts(copy);
       buffered += copy.length;
       // Transmission time accumulates: the link is busy until the previous packet is out.
       const transmitMs = copy.length / bytesPerMs;
@@ -77,16 +84,16 @@ export function createMemoryPacketLink(options: MemoryLinkOptions, deliver: (byt
         buffered -= copy.length;
         drained();
         if (loss?.()) {
-          stats.lost++;
+          if (counted) stats.lost++;
           return;
         }
         const arrive = (): void => {
-          stats.delivered++;
+          if (counted) stats.delivered++;
           deliver(copy);
         };
         schedule(arrive, latency + random() * jitter);
         if (random() < duplicate) {
-          stats.duplicated++;
+          if (counted) stats.duplicated++;
           schedule(arrive, latency + random() * jitter);
         }
       }, departAt - now());

@@ -11,6 +11,7 @@ import {
   encodeControlMessage,
   encodeDataPacket,
   encodeManifest,
+  Verdict,
   type Manifest,
 } from '../../../shared/protocol/index.ts';
 
@@ -46,6 +47,16 @@ describe('decodePacketChannelMessage', () => {
     });
     const progress = { type: 'progress', transferId: 5, round: 1, reach: 64 } as const;
     expect(decodePacketChannelMessage(encodeControlMessage(progress))).toEqual({ type: 'progress', progress });
+  });
+
+  it("decodes the copies of the messages that end a pass, and no other control message", () => {
+    const endOfPass = { type: 'end-of-pass', transferId: 5, round: 0, sent: 10, simulatedDrops: Uint32Array.of(3) } as const;
+    const receipt = { type: 'receipt', transferId: 5, round: 0, received: 9, missing: Uint32Array.of(3) } as const;
+    const complete = { type: 'complete', transferId: 5, verdict: Verdict.COMPLETE, rounds: 1, received: 10, lostBySimulation: 0, lostByNetwork: 0 } as const;
+    for (const message of [endOfPass, receipt, complete]) {
+      expect(decodePacketChannelMessage(encodeControlMessage(message))).toEqual({ type: 'pass', message });
+    }
+    expect(thrown(() => decodePacketChannelMessage(encodeManifest(manifest))).code).toBe(ProtocolErrorCode.UNKNOWN_TYPE);
   });
 
   it('refuses control messages and garbage with the typed error', () => {

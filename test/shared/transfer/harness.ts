@@ -3,6 +3,7 @@
  * returns both ends for the test to inspect.
  */
 import type { NativeImage } from '../../../shared/pixels/pixel-format.ts';
+import { MessageType } from '../../../shared/protocol/index.ts';
 import { TransferSession, type Receiver, type SendOptions, type Sender, type TransferSessionOptions } from '../../../shared/transfer/index.ts';
 import { createMemoryControlLink, createMemoryPacketLink, type MemoryLinkOptions, type MemoryPacketLink } from '../../doubles/memory-link.ts';
 import { VirtualTime } from '../../doubles/virtual-time.ts';
@@ -11,7 +12,7 @@ export interface Pair {
   readonly time: VirtualTime;
   readonly alice: TransferSession;
   readonly bob: TransferSession;
-  /** Alice → Bob packet link. */
+  /** Alice → Bob packet link; its counters count data packets only. */
   readonly link: MemoryPacketLink;
   /** Bob → Alice packet link: the progress reports of Alice's transfers travel on it. */
   readonly backLink: MemoryPacketLink;
@@ -39,7 +40,7 @@ export function connectPair(
   const receivedByAlice: Receiver[] = [];
   let alice: TransferSession | undefined;
   let bob: TransferSession | undefined;
-  const aToB = createMemoryPacketLink({ ...link, now, schedule }, (bytes) => bob!.receivePacket(bytes));
+  const aToB = createMemoryPacketLink({ counts: isDataPacket, ...link, now, schedule }, (bytes) => bob!.receivePacket(bytes));
   const bToA = createMemoryPacketLink({ ...backLink, now, schedule }, (bytes) => alice!.receivePacket(bytes));
   alice = new TransferSession({
     control: createMemoryControlLink(schedule, (bytes) => bob!.receiveControl(bytes), controlLatencyMs),
@@ -58,6 +59,11 @@ export function connectPair(
     ...bobOptions,
   });
   return { time, alice, bob, link: aToB, backLink: bToA, received, receivedByAlice };
+}
+
+/** The type byte of a data packet: the link also carries copies of end-of-pass messages. */
+export function isDataPacket(bytes: Uint8Array): boolean {
+  return bytes[1] === MessageType.DATA;
 }
 
 /** Sends one image from Alice to Bob and runs the clock until everything settles. */

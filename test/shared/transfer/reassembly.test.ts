@@ -19,6 +19,7 @@ import { Receiver, Sender } from '../../../shared/transfer/index.ts';
 import { VirtualTime } from '../../doubles/virtual-time.ts';
 import { nativeImage } from './arbitraries.ts';
 import { rawPixel } from './pixels.ts';
+import { isDataPacket } from './harness.ts';
 
 /** Sends the whole image once into a capturing channel; returns the manifest and every packet. */
 function capture(image: NativeImage, scanOrder: ScanOrderKind, payloadBytes: number): { manifest: Manifest; packets: Uint8Array[] } {
@@ -31,7 +32,7 @@ function capture(image: NativeImage, scanOrder: ScanOrderKind, payloadBytes: num
     scanOrder,
     payloadBytes,
     control: { send: (bytes) => (manifestBytes ??= bytes) },
-    packets: { send: (bytes) => packets.push(bytes), bufferedAmount: 0, onceBufferedAmountLow: (_, cb) => cb() },
+    packets: { send: (bytes) => void (isDataPacket(bytes) && packets.push(bytes)), bufferedAmount: 0, onceBufferedAmountLow: (_, cb) => cb() },
     now: time.now,
     schedule: time.schedule,
   });
