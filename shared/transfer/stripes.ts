@@ -14,7 +14,10 @@ import { DATA_HEADER_BYTES, MAX_PAYLOAD_BYTES } from '../protocol/index.ts';
 
 /** Most stripes a packet channel runs over (the signaling `link` index is 0–7). */
 export const MAX_STRIPES = 8;
-/** Below this round trip a path is taken for clean until the progress reports have measured its loss. */
+/**
+ * Below this round trip a path keeps the stripes it has (one, at first: it is taken for clean)
+ * until the progress reports have measured its loss.
+ */
 export const MIN_STRIPE_RTT_MS = 10;
 /** Below this loss one association fills the path: its congestion control is the right one. */
 export const MIN_STRIPE_LOSS = 0.002;
@@ -57,13 +60,14 @@ export function renoCeiling(rttMs: number, lossFraction: number): number {
 
 /**
  * How many stripes to use: enough that N Reno ceilings reach {@link TARGET_BYTES_PER_SECOND},
- * at most {@link MAX_STRIPES}; 1 on a clean path, and on a near one until its loss is measured.
+ * at most {@link MAX_STRIPES}; 1 on a clean path. A near path keeps its count until the loss is
+ * measured: 1 at first, and a later transfer starts where the one before left off.
  * It lowers the count only to 1 or to half or less of the current one, so a noisy loss estimate
  * does not make it flap.
  */
 export function chooseStripes({ rttMs, lossFraction, current }: StripeInputs): number {
   if (rttMs === null) return current;
-  if (lossFraction === null && rttMs < MIN_STRIPE_RTT_MS) return 1;
+  if (lossFraction === null && rttMs < MIN_STRIPE_RTT_MS) return current;
   const loss = lossFraction ?? ASSUMED_LOSS;
   if (loss < MIN_STRIPE_LOSS) return 1;
   const wanted = Math.min(MAX_STRIPES, Math.max(1, Math.ceil(TARGET_BYTES_PER_SECOND / renoCeiling(rttMs, loss))));

@@ -14,10 +14,11 @@ import { randomImage } from './arbitraries.ts';
 import { connectPair } from './harness.ts';
 
 describe('chooseStripes', () => {
-  it('keeps one stripe on a LAN or one machine until its loss is measured, and on a clean one', () => {
+  it('keeps the stripes of a LAN or one machine until its loss is measured, and one on a clean one', () => {
     expect(chooseStripes({ rttMs: 0.3, lossFraction: null, current: 1 })).toBe(1);
     expect(chooseStripes({ rttMs: 4, lossFraction: null, current: 1 })).toBe(1);
-    expect(chooseStripes({ rttMs: 0.3, lossFraction: 0.001, current: 1 })).toBe(1);
+    expect(chooseStripes({ rttMs: 4, lossFraction: null, current: 3 })).toBe(3);
+    expect(chooseStripes({ rttMs: 0.3, lossFraction: 0.001, current: 3 })).toBe(1);
   });
 
   it('stripes a lossy near path just enough for the target rate', () => {
