@@ -170,10 +170,9 @@ export class StripedLink implements PacketChannel, StripeControl {
           this.#flush();
         });
       }
-      // A stripe whose connection dies quietly never says it has emptied.
+      // A stripe whose connection dies quietly never says it has emptied: look again now and then.
       this.#recheckTimer ??= setTimeout(() => {
         this.#recheckTimer = undefined;
-        this.#armed.clear();
         this.#flush();
       }, RECHECK_MS);
     }
