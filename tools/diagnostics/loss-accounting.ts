@@ -161,7 +161,7 @@ function since(before: ConnectionCounters[], after: ConnectionCounters[]): Conne
   });
 }
 
-/** Per association that sent data: DATA chunks, fragments among them, distinct TSNs, largest SCTP packet. */
+/** Per association that sent data: DATA chunks, those resent, fragments among them, largest SCTP packet, FORWARD-TSNs. */
 function printSctp(log: SctpLog): void {
   const endpoints = new Set(log.packets.filter((p) => p.direction === 'O' && p.chunks.some((c) => c.type === 'data' && c.bytes > DATA_SIZED_BYTES)).map((p) => p.endpoint));
   const rows = [...endpoints].map((endpoint) => {
