@@ -13,15 +13,13 @@
  * COLD_LOSS=n drops n % of incoming UDP packets (nftables) during each second transfer, to set the
  * stalls of real loss beside those of the first transfer.
  */
-import { createInterface } from 'node:readline';
-import { chromium, type Browser, type BrowserServer } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { median } from '../../bench/measure.ts';
 import { chooseImage, FileStage, openRoom, readStats, setSendOptions, startAppServer, startTransfer, waitForTransferEnd, type AppPair } from '../../test/e2e/harness/app.ts';
 import { applyPacketLoss, clearPacketLoss, realLossUnavailable } from '../../test/e2e/harness/packet-loss.ts';
-import { CHROMIUM_EXECUTABLE, CHROMIUM_FLAGS } from '../../test/e2e/harness/chromium.ts';
 import { photoBmp } from '../../test/e2e/harness/photos.ts';
 import { runUnderE2eRunner } from '../../test/e2e/harness/in-namespace.ts';
-import { busiestSender, SctpLog, summarizeSender } from './sctp-log.ts';
+import { busiestSender, launchWithSctpLog, SctpLog, summarizeSender } from './sctp-log.ts';
 
 runUnderE2eRunner(import.meta.url);
 
@@ -29,17 +27,9 @@ const RUNS = Number(process.env.COLD_RUNS ?? 3);
 const LOSS = Number(process.env.COLD_LOSS ?? 0);
 const lossUnavailable = LOSS > 0 ? realLossUnavailable() : undefined;
 if (lossUnavailable) throw new Error(`COLD_LOSS needs real packet loss: ${lossUnavailable}`);
-const SCTP_LOGGING = process.env.COLD_SCTP_LOG === '1' ? ['--enable-logging=stderr', '--vmodule=*dcsctp_transport*=3,*text_pcap_packet_observer*=3'] : [];
+const SCTP_LOGGING = process.env.COLD_SCTP_LOG === '1';
 
 interface TraceEvent { name: string; ph: string; args?: Record<string, unknown> }
-
-/** Chromium with its stderr, where dcSCTP logs, read line by line into `log`. */
-async function launch(log: SctpLog): Promise<{ browser: Browser; chromiumServer: BrowserServer }> {
-  const chromiumServer = await chromium.launchServer({ executablePath: CHROMIUM_EXECUTABLE, headless: true, args: [...CHROMIUM_FLAGS, ...SCTP_LOGGING] });
-  const stderr = chromiumServer.process().stderr;
-  if (stderr) createInterface({ input: stderr }).on('line', (line) => log.line(line));
-  return { browser: await chromium.connect(chromiumServer.wsEndpoint()), chromiumServer };
-}
 
 async function transfer(browser: Browser, pair: AppPair, log: SctpLog): Promise<{ line: string; ms: number }> {
   log.packets.length = 0;
@@ -68,7 +58,7 @@ async function transfer(browser: Browser, pair: AppPair, log: SctpLog): Promise<
 const log = new SctpLog();
 const stage = new FileStage();
 const server = await startAppServer();
-const { browser, chromiumServer } = await launch(log);
+const { browser, chromiumServer } = await launchWithSctpLog(SCTP_LOGGING ? log : undefined);
 const firsts: number[] = [];
 const seconds: number[] = [];
 try {

@@ -3,12 +3,31 @@
  * `--enable-logging=stderr --vmodule=*text_pcap_packet_observer*=1` each renderer logs each packet
  * it sends (O) or receives (I) as a line "O 00:00:02.471 0000 13 88 …  # SCTP_PACKET name", the
  * bytes in hex, after a line naming the logging process. Only the chunk headers are read here:
- * DATA's TSN and stream, SACK's cumulative ack and gap blocks, FORWARD-TSN's new cumulative ack
+ * DATA's TSN, stream and whether it is a whole message or a fragment (B and E flags), SACK's cumulative ack and gap blocks, FORWARD-TSN's new cumulative ack
  * (RFC 9260 §3.3, RFC 3758 §3.2).
  */
 
+import { createInterface } from 'node:readline';
+import { chromium, type Browser, type BrowserServer } from 'playwright-core';
+import { CHROMIUM_EXECUTABLE, CHROMIUM_FLAGS } from '../../test/e2e/harness/chromium.ts';
+
+/** Chromium flags that make every renderer log each SCTP packet to stderr. */
+export const SCTP_LOG_FLAGS = ['--enable-logging=stderr', '--vmodule=*dcsctp_transport*=3,*text_pcap_packet_observer*=3'];
+
+/**
+ * Chromium with its stderr read line by line into `log` (when logging, else nothing is read).
+ * Logging every packet slows Chromium several times over: times measured meanwhile are not the app's.
+ */
+export async function launchWithSctpLog(log: SctpLog | undefined): Promise<{ browser: Browser; chromiumServer: BrowserServer }> {
+  const chromiumServer = await chromium.launchServer({ executablePath: CHROMIUM_EXECUTABLE, headless: true, args: [...CHROMIUM_FLAGS, ...(log ? SCTP_LOG_FLAGS : [])] });
+  const stderr = chromiumServer.process().stderr;
+  if (log && stderr) createInterface({ input: stderr }).on('line', (line) => log.line(line));
+  return { browser: await chromium.connect(chromiumServer.wsEndpoint()), chromiumServer };
+}
+
 export type SctpChunk =
-  | { type: 'data'; tsn: number; stream: number; bytes: number }
+  /** `whole`: the chunk carries a whole message (B and E flags); otherwise it is one fragment of one. */
+  | { type: 'data'; tsn: number; stream: number; bytes: number; whole: boolean }
   | { type: 'sack'; cumulativeAck: number; gapBlocks: number }
   | { type: 'forward-tsn'; newCumulativeAck: number }
   | { type: 'other'; code: number };
@@ -19,6 +38,8 @@ export interface SctpPacket {
   direction: 'O' | 'I';
   /** Seconds, by the logging endpoint's clock. */
   at: number;
+  /** The SCTP packet's length, common header included (what DTLS carries). */
+  bytes: number;
   chunks: SctpChunk[];
 }
 
@@ -40,7 +61,7 @@ export class SctpLog {
     if (!packet || this.#pid === undefined) return;
     const bytes = Uint8Array.from(packet[5]!.trim().split(' '), (hex) => parseInt(hex, 16));
     const at = Number(packet[2]) * 3600 + Number(packet[3]) * 60 + Number(packet[4]);
-    this.packets.push({ endpoint: `${this.#pid}/${packet[6]}`, direction: packet[1] as 'O' | 'I', at, chunks: readChunks(bytes) });
+    this.packets.push({ endpoint: `${this.#pid}/${packet[6]}`, direction: packet[1] as 'O' | 'I', at, bytes: bytes.length, chunks: readChunks(bytes) });
     this.#pid = undefined;
   }
 }
@@ -54,7 +75,7 @@ function readChunks(bytes: Uint8Array): SctpChunk[] {
     const length = view.getUint16(at + 2);
     if (length < 4) break;
     const body = at + 4;
-    if (code === 0 && length >= 16) chunks.push({ type: 'data', tsn: view.getUint32(body), stream: view.getUint16(body + 4), bytes: length - 16 });
+    if (code === 0 && length >= 16) chunks.push({ type: 'data', tsn: view.getUint32(body), stream: view.getUint16(body + 4), bytes: length - 16, whole: (bytes[at + 1]! & 0x03) === 0x03 });
     else if (code === 3 && length >= 16) chunks.push({ type: 'sack', cumulativeAck: view.getUint32(body), gapBlocks: view.getUint16(body + 8) });
     else if (code === 192 && length >= 8) chunks.push({ type: 'forward-tsn', newCumulativeAck: view.getUint32(body) });
     else chunks.push({ type: 'other', code });
@@ -65,6 +86,10 @@ function readChunks(bytes: Uint8Array): SctpChunk[] {
 
 export interface SctpSummary {
   dataChunks: number;
+  /** DATA chunks carrying a fragment of a message rather than a whole one. */
+  fragments: number;
+  /** The largest SCTP packet sent, in bytes. */
+  largestPacket: number;
   /** DATA chunks whose TSN had been sent before: retransmissions. */
   retransmitted: number;
   /** The most gap blocks one SACK reported back to the sender. */
@@ -96,15 +121,19 @@ export function summarizeSender(packets: SctpPacket[], endpoint: string): SctpSu
   const mine = packets.filter((p) => p.endpoint === endpoint);
   const seen = new Set<number>();
   let dataChunks = 0;
+  let fragments = 0;
+  let largestPacket = 0;
   let retransmitted = 0;
   let mostGapBlocks = 0;
   const steps: number[] = [];
   let lastAck: number | undefined;
   const dataTimes: number[] = [];
   for (const packet of mine) {
+    if (packet.direction === 'O') largestPacket = Math.max(largestPacket, packet.bytes);
     for (const chunk of packet.chunks) {
       if (packet.direction === 'O' && chunk.type === 'data') {
         dataChunks++;
+        if (!chunk.whole) fragments++;
         if (seen.has(chunk.tsn)) retransmitted++;
         seen.add(chunk.tsn);
         dataTimes.push(packet.at);
@@ -130,6 +159,8 @@ export function summarizeSender(packets: SctpPacket[], endpoint: string): SctpSu
   }
   return {
     dataChunks,
+    fragments,
+    largestPacket,
     retransmitted,
     mostGapBlocks,
     forwardTsns: steps.length,

@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { busiestSender, SctpLog, summarizeSender } from '../../../tools/diagnostics/sctp-log.ts';
 
-/** One chunk: type, flags 0, length, body, padded to 4 bytes (RFC 9260 §3.2). */
-function chunk(type: number, body: number[]): number[] {
+/** One chunk: type, flags, length, body, padded to 4 bytes (RFC 9260 §3.2). */
+function chunk(type: number, body: number[], flags = 0): number[] {
   const length = 4 + body.length;
   const padding = (4 - (length % 4)) % 4;
-  return [type, 0, length >> 8, length & 0xff, ...body, ...new Array<number>(padding).fill(0)];
+  return [type, flags, length >> 8, length & 0xff, ...body, ...new Array<number>(padding).fill(0)];
 }
 
 const u32 = (n: number) => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
 const u16 = (n: number) => [(n >> 8) & 0xff, n & 0xff];
-const data = (tsn: number, stream: number, payload: number) => chunk(0, [...u32(tsn), ...u16(stream), 0, 0, ...u32(51), ...new Array<number>(payload).fill(7)]);
+/** A DATA chunk; by default a whole message (B and E flags), `fragment` sets B alone. */
+const data = (tsn: number, stream: number, payload: number, fragment = false) =>
+  chunk(0, [...u32(tsn), ...u16(stream), 0, 0, ...u32(51), ...new Array<number>(payload).fill(7)], fragment ? 0x02 : 0x03);
 const sack = (cumulativeAck: number, gapBlocks: number) =>
   chunk(3, [...u32(cumulativeAck), ...u32(65536), ...u16(gapBlocks), 0, 0, ...Array.from({ length: gapBlocks }, () => [0, 2, 0, 3]).flat()]);
 const forwardTsn = (newCumulativeAck: number) => chunk(192, u32(newCumulativeAck));
@@ -30,9 +32,19 @@ function lines(pid: number, direction: 'O' | 'I', seconds: number, chunks: numbe
 describe('SctpLog', () => {
   it('reads DATA, SACK and FORWARD-TSN chunks of the logged packets', () => {
     const log = new SctpLog();
-    for (const line of lines(10, 'O', 1, [data(100, 1, 1150), data(101, 1, 3)])) log.line(line);
+    for (const line of lines(10, 'O', 1, [data(100, 1, 1150), data(101, 1, 3, true)])) log.line(line);
     expect(log.packets).toEqual([
-      { endpoint: '10/DcSctpTransport0', direction: 'O', at: 1, chunks: [{ type: 'data', tsn: 100, stream: 1, bytes: 1150 }, { type: 'data', tsn: 101, stream: 1, bytes: 3 }] },
+      {
+        endpoint: '10/DcSctpTransport0',
+        direction: 'O',
+        at: 1,
+        // Common header 12, DATA 16 + 1,150 (padded to 1,168), DATA 16 + 3 (padded to 20).
+        bytes: 12 + 1168 + 20,
+        chunks: [
+          { type: 'data', tsn: 100, stream: 1, bytes: 1150, whole: true },
+          { type: 'data', tsn: 101, stream: 1, bytes: 3, whole: false },
+        ],
+      },
     ]);
   });
 
@@ -52,7 +64,7 @@ describe('SctpLog', () => {
       lines(20, 'I', 1.002, [sack(0xfffffffd, 20)]),
       // Wraps past 2^32: a step of 3.
       lines(20, 'O', 1.5, [forwardTsn(0), data(1, 100, 25)]),
-      lines(20, 'O', 1.6, [data(1, 100, 25)]),
+      lines(20, 'O', 1.6, [data(1, 100, 25, true)]),
       lines(20, 'I', 1.601, [sack(0, 2)]),
       lines(20, 'O', 1.602, [forwardTsn(1)]),
       lines(30, 'O', 1.7, [sack(9, 0), data(7, 100, 40)]),
@@ -63,7 +75,7 @@ describe('SctpLog', () => {
     const endpoint = busiestSender(log.packets);
     expect(endpoint).toBe('20/DcSctpTransport0');
     const summary = summarizeSender(log.packets, endpoint!);
-    expect(summary).toMatchObject({ dataChunks: 4, retransmitted: 1, mostGapBlocks: 20, forwardTsns: 2, forwardTsnMedianStep: 3, forwardTsnLargestStep: 3 });
+    expect(summary).toMatchObject({ dataChunks: 4, fragments: 1, largestPacket: 12 + 1016, retransmitted: 1, mostGapBlocks: 20, forwardTsns: 2, forwardTsnMedianStep: 3, forwardTsnLargestStep: 3 });
     expect(summary.longestDataPause).toBeCloseTo(499, 6);
     expect(summary.longestDataPauseAt).toBeCloseTo(1, 6);
   });

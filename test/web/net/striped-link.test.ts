@@ -25,6 +25,10 @@ function fakeStripe() {
       waiters = waiters.filter((w) => buffered > w.threshold);
       for (const w of due) w.callback();
     },
+    /** Empties the buffer without firing bufferedamountlow, as a dying connection's channel may. */
+    drainQuietly() {
+      buffered = 0;
+    },
   };
   return stripe satisfies Stripe;
 }
@@ -46,26 +50,64 @@ describe('StripedLink', () => {
     expect(link.pathRttMs()).toBe(44);
   });
 
-  it('spreads packets over the open stripes in use, the emptiest first', () => {
+  it('over several stripes, hands a stripe a packet only when its buffer is empty, oldest first', () => {
     const stripes = [fakeStripe(), fakeStripe(), fakeStripe()];
     const link = new StripedLink(stripes[0]!, () => {}, () => null);
     link.add(1, stripes[1]!);
     link.add(2, stripes[2]!);
     link.use(3);
     expect(link.active).toBe(3);
-    for (let i = 0; i < 30; i++) link.send(packet);
-    expect(stripes.map((s) => s.sent.length)).toEqual([10, 10, 10]);
-    // One stripe stalls (its association is backing off): the others take the packets.
-    stripes[0]!.drain(Infinity);
-    stripes[2]!.drain(Infinity);
-    for (let i = 0; i < 16; i++) link.send(packet);
-    expect(stripes[1]!.sent).toHaveLength(10);
-    expect(stripes[0]!.sent.length + stripes[2]!.sent.length).toBe(36);
-    // What the emptiest in use holds, and what all hold together.
-    const amounts = stripes.map((s) => s.packets.bufferedAmount);
-    expect(link.bufferedAmount).toBe(Math.min(...amounts));
-    expect(link.bufferedAmount).toBeLessThanOrEqual(8_000);
-    expect(link.queuedAmount).toBe(26_000);
+    const packets = Array.from({ length: 30 }, (_, i) => new Uint8Array(1000).fill(i));
+    for (const p of packets) link.send(p);
+    // One each; the rest wait in the link, not behind a packet in a stripe's SCTP queue.
+    expect(stripes.map((s) => s.sent.length)).toEqual([1, 1, 1]);
+    expect(link.queuedAmount).toBe(30_000);
+    expect(link.bufferedAmount).toBe(27_000 + 1000);
+    // One stripe stalls (its association is backing off): the others take the packets as they empty.
+    for (let turn = 0; turn < 40; turn++) {
+      stripes[0]!.drain(Infinity);
+      stripes[2]!.drain(Infinity);
+    }
+    expect(stripes[1]!.sent).toHaveLength(1);
+    expect(stripes[0]!.sent.length + stripes[2]!.sent.length).toBe(29);
+    expect(link.queuedAmount).toBe(1000);
+    // Every packet went out once, and each stripe got its share in the order they were sent.
+    const order = (sent: Uint8Array[]) => sent.map((p) => p[0]!);
+    expect([...order(stripes[0]!.sent), ...order(stripes[1]!.sent), ...order(stripes[2]!.sent)].sort((a, b) => a - b)).toEqual(packets.map((_, i) => i));
+    for (const stripe of stripes) expect(order(stripe.sent)).toEqual([...order(stripe.sent)].sort((a, b) => a - b));
+  });
+
+  it('over one stripe sends straight on, and going back to one hands it whatever waits', () => {
+    const stripes = [fakeStripe(), fakeStripe()];
+    const link = new StripedLink(stripes[0]!, () => {}, () => null);
+    for (let i = 0; i < 5; i++) link.send(packet);
+    expect(stripes[0]!.sent).toHaveLength(5);
+    link.add(1, stripes[1]!);
+    link.use(2);
+    for (let i = 0; i < 5; i++) link.send(packet);
+    expect(stripes[1]!.sent).toHaveLength(1);
+    expect(link.queuedAmount).toBe(10_000);
+    link.use(1);
+    expect(stripes[0]!.sent).toHaveLength(9);
+    expect(link.queuedAmount).toBe(10_000);
+    expect(link.bufferedAmount).toBe(9_000);
+  });
+
+  it('moves on to a stripe that emptied without saying so', () => {
+    vi.useFakeTimers();
+    try {
+      const stripes = [fakeStripe(), fakeStripe()];
+      const link = new StripedLink(stripes[0]!, () => {}, () => null);
+      link.add(1, stripes[1]!);
+      link.use(2);
+      for (let i = 0; i < 4; i++) link.send(packet);
+      expect(stripes.map((s) => s.sent.length)).toEqual([1, 1]);
+      stripes[1]!.drainQuietly();
+      vi.advanceTimersByTime(1_000);
+      expect(stripes[1]!.sent).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('wakes a sender waiting for room when any stripe in use drains, or a new one opens', async () => {
@@ -73,7 +115,8 @@ describe('StripedLink', () => {
     const second = fakeStripe();
     const link = new StripedLink(first, () => {}, () => null);
     link.use(2);
-    for (let i = 0; i < 5; i++) link.send(packet);
+    // One goes to the first stripe, one waits for an empty one.
+    for (let i = 0; i < 2; i++) link.send(packet);
     const woken = vi.fn();
     link.onceBufferedAmountLow(1000, woken);
     await flush();
@@ -83,7 +126,7 @@ describe('StripedLink', () => {
     expect(woken).toHaveBeenCalledTimes(1);
   });
 
-  it('with threshold 0 waits until every stripe has drained, and a closed stripe stops counting', async () => {
+  it('with threshold 0 waits until every stripe and the outbox have drained, and a closed stripe stops counting', async () => {
     const first = fakeStripe();
     const second = fakeStripe();
     const link = new StripedLink(first, () => {}, () => null);
@@ -92,6 +135,11 @@ describe('StripedLink', () => {
     for (let i = 0; i < 4; i++) link.send(packet);
     const drained = vi.fn();
     link.onceBufferedAmountLow(0, drained);
+    first.drain(Infinity);
+    first.drain(Infinity);
+    await flush();
+    expect(first.sent).toHaveLength(3);
+    expect(drained).not.toHaveBeenCalled();
     first.drain(Infinity);
     await flush();
     expect(drained).not.toHaveBeenCalled();

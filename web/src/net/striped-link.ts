@@ -5,9 +5,15 @@
  * than one association can on a path with random loss (shared/transfer/stripes.ts says when).
  *
  * Packets are self-describing, so the receiving side does not care which stripe one came on.
- * A send goes to the stripe in use with the least waiting in its buffer. Further stripes are
- * opened only when a sender asks for them; the edge that owns signaling opens them
- * (`openStripe`) and hands them over with {@link add} once they are open.
+ * Over one stripe a send goes straight to its channel. Over several, a packet goes only to a
+ * stripe whose buffer is empty, and waits in this link's outbox until one is: Chromium's SCTP
+ * (dcSCTP) fills each packet it sends with as many bytes of its queue as the packet and the
+ * congestion window have room for, cutting messages wherever that ends, so a queue that holds
+ * several 1,150-byte messages goes out as packets that each carry the end of one and the start
+ * of the next, and every packet the path drops then loses two messages. Given one message at a
+ * time, it sends it whole. Further stripes are opened only when a sender asks for them; the edge
+ * that owns signaling opens them (`openStripe`) and hands them over with {@link add} once they
+ * are open.
  */
 import { MAX_STRIPES, type PacketChannel, type StripeControl } from '../../../shared/transfer/index.ts';
 
@@ -18,6 +24,7 @@ export interface Stripe {
 
 /** How often a wait for room looks again at the stripes, whatever their events say. */
 const RECHECK_MS = 250;
+const EMPTY = new Uint8Array(0);
 
 export class StripedLink implements PacketChannel, StripeControl {
   /** Open stripes by index; index 0 is always the first link. */
@@ -28,6 +35,13 @@ export class StripedLink implements PacketChannel, StripeControl {
   #next = 0;
   /** Waits for the buffers to drain; one on a stripe that closes is moved to the others. */
   readonly #waits = new Set<() => void>();
+  /** Packets waiting for an empty stripe, oldest first, from `#outboxHead` on. */
+  #outbox: Uint8Array[] = [];
+  #outboxHead = 0;
+  #outboxBytes = 0;
+  /** Stripes with a wait for their buffer to empty pending. */
+  readonly #armed = new Set<Stripe>();
+  #recheckTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(first: Stripe, openStripe: (index: number) => void, pathRttMs: () => number | null) {
     this.#stripes = [first];
@@ -51,6 +65,7 @@ export class StripedLink implements PacketChannel, StripeControl {
   use(count: number): void {
     this.#wanted = Math.min(MAX_STRIPES, Math.max(1, Math.floor(count)));
     this.prepare(this.#wanted);
+    this.#flush();
     this.#recheckWaits();
   }
 
@@ -68,6 +83,7 @@ export class StripedLink implements PacketChannel, StripeControl {
     if (index < 1 || index >= MAX_STRIPES) throw new RangeError(`stripe index must be 1–${MAX_STRIPES - 1}, got ${index}`);
     this.#stripes[index] = stripe;
     // An empty stripe has room: a sender waiting for the others to drain can go on here.
+    this.#flush();
     this.#recheckWaits();
   }
 
@@ -75,7 +91,9 @@ export class StripedLink implements PacketChannel, StripeControl {
   remove(index: number, stripe: Stripe): void {
     if (index <= 0 || this.#stripes[index] !== stripe) return;
     this.#stripes[index] = undefined;
+    this.#armed.delete(stripe);
     // A closed channel never fires bufferedamountlow: look again over the stripes left.
+    this.#flush();
     this.#recheckWaits();
   }
 
@@ -93,6 +111,17 @@ export class StripedLink implements PacketChannel, StripeControl {
   }
 
   send(bytes: Uint8Array): void {
+    if (this.#wanted <= 1 && this.#outboxBytes === 0) {
+      this.#sendNow(bytes);
+      return;
+    }
+    this.#outbox.push(bytes);
+    this.#outboxBytes += bytes.length;
+    this.#flush();
+  }
+
+  /** Over one stripe: to its channel. Round robin otherwise, the emptiest stripe first. */
+  #sendNow(bytes: Uint8Array): void {
     const stripes = this.#inUse();
     // Round robin, moving on from any stripe holding more than the least-loaded one plus a
     // packet: an association that a loss has slowed down gets fewer packets.
@@ -109,16 +138,64 @@ export class StripedLink implements PacketChannel, StripeControl {
     best.packets.send(bytes);
   }
 
-  /** What the stripe the next send goes to holds: the least among those in use. */
+  /**
+   * Hands the outbox's packets, oldest first, one to each stripe in use whose buffer is empty
+   * (round robin); then waits for the next stripe to empty. Back on one stripe, it all goes there.
+   */
+  #flush(): void {
+    if (this.#outboxBytes === 0) return;
+    const before = this.#outboxBytes;
+    const stripes = this.#inUse();
+    if (this.#wanted <= 1) {
+      while (this.#outboxHead < this.#outbox.length) this.#sendNow(this.#take());
+    } else {
+      for (let turn = 0; turn < stripes.length && this.#outboxHead < this.#outbox.length; turn++) {
+        const stripe = stripes[(this.#next + turn) % stripes.length]!;
+        if (stripe.packets.bufferedAmount > 0) continue;
+        stripe.packets.send(this.#take());
+      }
+      this.#next++;
+    }
+    if (this.#outboxHead === this.#outbox.length) {
+      this.#outbox = [];
+      this.#outboxHead = 0;
+      clearTimeout(this.#recheckTimer);
+      this.#recheckTimer = undefined;
+    } else {
+      for (const stripe of stripes) {
+        if (this.#armed.has(stripe)) continue;
+        this.#armed.add(stripe);
+        stripe.packets.onceBufferedAmountLow(0, () => {
+          if (!this.#armed.delete(stripe)) return;
+          this.#flush();
+        });
+      }
+      // A stripe whose connection dies quietly never says it has emptied: look again now and then.
+      this.#recheckTimer ??= setTimeout(() => {
+        this.#recheckTimer = undefined;
+        this.#flush();
+      }, RECHECK_MS);
+    }
+    if (this.#outboxBytes < before) this.#recheckWaits();
+  }
+
+  #take(): Uint8Array {
+    const bytes = this.#outbox[this.#outboxHead]!;
+    this.#outbox[this.#outboxHead++] = EMPTY;
+    this.#outboxBytes -= bytes.length;
+    return bytes;
+  }
+
+  /** What the next send waits behind: the outbox, and the least any stripe in use holds. */
   get bufferedAmount(): number {
     let least = Infinity;
     for (const stripe of this.#inUse()) least = Math.min(least, stripe.packets.bufferedAmount);
-    return least === Infinity ? 0 : least;
+    return this.#outboxBytes + (least === Infinity ? 0 : least);
   }
 
-  /** What every open stripe holds together. */
+  /** What the outbox and every open stripe hold together. */
   get queuedAmount(): number {
-    let total = 0;
+    let total = this.#outboxBytes;
     for (const stripe of this.#stripes) if (stripe) total += stripe.packets.bufferedAmount;
     return total;
   }

@@ -1,8 +1,9 @@
 /**
  * Injected into app pages before any of their scripts run (never part of the app): remembers
  * every RTCPeerConnection the page makes, so a test can ask what ICE did — the configuration the
- * app gave it, the candidates on both sides, the pairs tried and the pair in use — from the
- * browser's own getStats().
+ * app gave it, the candidates on both sides, the pairs tried and the pair in use — and what each
+ * connection carried (packets per candidate pair, messages per data channel), from the browser's
+ * own getStats().
  */
 
 export type CandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
@@ -105,4 +106,65 @@ export async function iceReport(): Promise<IceReport> {
       ? { local: candidate(byId.get(String(selectedPair.localCandidateId))), remote: candidate(byId.get(String(selectedPair.remoteCandidateId))) }
       : null,
   };
+}
+
+/** Counters of one data channel, from its `data-channel` stats. */
+export interface ChannelCounters {
+  label: string;
+  messagesSent: number;
+  messagesReceived: number;
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+/** What one RTCPeerConnection of the page carried, by the browser's own counters. */
+export interface ConnectionCounters {
+  /** Position among the page's connections, in the order it made them. */
+  index: number;
+  connectionState: RTCPeerConnectionState;
+  /** UDP ports of the selected candidate pair (0 while none is selected). */
+  localPort: number;
+  remotePort: number;
+  /** Of the selected candidate pair: packets handed to the network, and those Chromium refused to send. */
+  packetsSent: number;
+  packetsReceived: number;
+  packetsDiscardedOnSend: number;
+  bytesDiscardedOnSend: number;
+  channels: ChannelCounters[];
+}
+
+/**
+ * The counters of every connection the page has made that still answers getStats() (a closed
+ * one reports nothing). Read them before and after a transfer: they count over the connection's life.
+ */
+export async function connectionCounters(): Promise<ConnectionCounters[]> {
+  const out: ConnectionCounters[] = [];
+  for (const [index, pc] of connections.entries()) {
+    if (pc.connectionState === 'closed') continue;
+    const entries = [...((await pc.getStats()).values() as Iterable<StatsEntry>)];
+    const byId = new Map(entries.map((entry) => [entry.id, entry]));
+    const transport = entries.find((entry) => entry.type === 'transport' && typeof entry.selectedCandidatePairId === 'string');
+    const pair = transport ? byId.get(String(transport.selectedCandidatePairId)) : undefined;
+    const count = (entry: StatsEntry | undefined, key: string) => Number(entry?.[key] ?? 0);
+    out.push({
+      index,
+      connectionState: pc.connectionState,
+      localPort: candidate(byId.get(String(pair?.localCandidateId))).port,
+      remotePort: candidate(byId.get(String(pair?.remoteCandidateId))).port,
+      packetsSent: count(pair, 'packetsSent'),
+      packetsReceived: count(pair, 'packetsReceived'),
+      packetsDiscardedOnSend: count(pair, 'packetsDiscardedOnSend'),
+      bytesDiscardedOnSend: count(pair, 'bytesDiscardedOnSend'),
+      channels: entries
+        .filter((entry) => entry.type === 'data-channel')
+        .map((entry) => ({
+          label: String(entry.label ?? ''),
+          messagesSent: count(entry, 'messagesSent'),
+          messagesReceived: count(entry, 'messagesReceived'),
+          bytesSent: count(entry, 'bytesSent'),
+          bytesReceived: count(entry, 'bytesReceived'),
+        })),
+    });
+  }
+  return out;
 }
