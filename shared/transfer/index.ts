@@ -89,7 +89,7 @@ export {
   type ReceiverStats,
 } from './receiver.ts';
 export { Pacer, type PacerDecision, type PacerOptions, type PathEstimate } from './pacer.ts';
-export { MAX_STRIPES, TARGET_BYTES_PER_SECOND, chooseStripes, renoCeiling, type StripeControl, type StripeInputs } from './stripes.ts';
+export { MAX_STRIPES, MIN_STRIPE_RTT_MS, TARGET_BYTES_PER_SECOND, chooseStripes, renoCeiling, type StripeControl, type StripeInputs } from './stripes.ts';
 export { createLossModel, meanLossRate, type LossModel, type LossSpec } from './loss-model.ts';
 export { TURN_BUDGET_MS, crc32InTurns } from './chunked-crc.ts';
 export { TIME_SERIES_INTERVAL_MS, type Sample } from './time-series.ts';

@@ -77,6 +77,18 @@ describe('StripedLink', () => {
     for (const stripe of stripes) expect(order(stripe.sent)).toEqual([...order(stripe.sent)].sort((a, b) => a - b));
   });
 
+  it('on a near path sends straight on over several stripes, the emptiest first', () => {
+    const stripes = [fakeStripe(), fakeStripe(), fakeStripe()];
+    const link = new StripedLink(stripes[0]!, () => {}, () => 1);
+    link.add(1, stripes[1]!);
+    link.add(2, stripes[2]!);
+    link.use(3);
+    for (let i = 0; i < 30; i++) link.send(new Uint8Array(1000).fill(i));
+    // Nothing waits in the link: every packet is in a stripe's queue, spread over the three.
+    expect(stripes.map((s) => s.sent.length)).toEqual([10, 10, 10]);
+    expect(link.queuedAmount).toBe(30_000);
+  });
+
   it('over one stripe sends straight on, and going back to one hands it whatever waits', () => {
     const stripes = [fakeStripe(), fakeStripe()];
     const link = new StripedLink(stripes[0]!, () => {}, () => null);
