@@ -30,14 +30,8 @@ export const DEFAULT_LOW_WATER_MARK = 256 * 1024;
 export const WINDOW_TIMEOUT_MS = 500;
 /** Pacing rate over the best recent delivery rate while that rate still grows (BBR's startup gain, 2/ln 2). */
 export const STARTUP_GAIN = 2.89;
-/**
- * Pacing rate over the best recent delivery rate once it has stopped growing, one round trip
- * each, in turn (BBR's probe cycle): a round trip at 1.25 finds room the path has gained, the
- * next at 0.75 drains the queue that probe built, then six at the rate itself. A constant 1.25
- * kept a capped path's queue growing until it overflowed: on the `mobile` profile (5 Mbit/s up,
- * a queue of 100 packets) the panel showed 4–6 % lost where the path's own loss was 1 %.
- */
-export const CRUISE_GAINS: readonly number[] = [1.25, 0.75, 1, 1, 1, 1, 1, 1];
+/** Pacing rate over the best recent delivery rate once it has stopped growing: enough to notice more room. */
+export const CRUISE_GAIN = 1.25;
 /** Flight over the estimated bandwidth-delay product: room for reports that come in bursts. */
 export const FLIGHT_GAIN = 2;
 /** How long a delivery-rate sample counts towards the best recent rate. */
@@ -107,9 +101,6 @@ export class Pacer {
   private startupBest = 0;
   private flatRounds = 0;
   private roundEndsAt = 0;
-  /** Where the cruise's probe cycle is, and when its current round trip ends. */
-  private cruiseIndex = 0;
-  private cruiseStepEndsAt: number | undefined;
   /** Last time and count of an acknowledgement, for delivery-rate samples. */
   private lastAck: { at: number; acked: number } | undefined;
   private ackedTotal = 0;
@@ -144,7 +135,6 @@ export class Pacer {
       const allowed = ((now - this.limitFrom) * limit) / 1000;
       if (this.limitBytes > allowed) return { kind: 'rate', waitMs: ((this.limitBytes - allowed) * 1000) / limit };
     }
-    this.advanceCruise(now);
     const pacing = this.pacingRate;
     if (pacing !== null) {
       this.refill(now, pacing);
@@ -227,20 +217,9 @@ export class Pacer {
     return this.rttSamples.length > 0 ? this.rttSamples[0]!.value : null;
   }
 
-  /** Moves the cruise's probe cycle on by one step per round trip. */
-  private advanceCruise(now: number): void {
-    if (this.startup) return;
-    const rtt = Math.max(1, this.rttMs ?? 0);
-    if (this.cruiseStepEndsAt === undefined) this.cruiseStepEndsAt = now + rtt;
-    else if (now >= this.cruiseStepEndsAt) {
-      this.cruiseIndex = (this.cruiseIndex + 1) % CRUISE_GAINS.length;
-      this.cruiseStepEndsAt = now + rtt;
-    }
-  }
-
   private get pacingRate(): number | null {
     if (!this.adaptive || this.bestRate === 0) return null;
-    return this.bestRate * (this.startup ? STARTUP_GAIN : CRUISE_GAINS[this.cruiseIndex]!);
+    return this.bestRate * (this.startup ? STARTUP_GAIN : CRUISE_GAIN);
   }
 
   /** Most packets allowed out now: the window, or less once the path's bandwidth-delay product is known. */
