@@ -376,14 +376,13 @@ export class Sender {
     const drainMs = rate > 0 ? (2 * queued() * 1000) / rate : 0;
     const roundTripMs = stripes?.pathRttMs() ?? rttMs ?? 0;
     const round = this.round;
-    let cancelWatch: () => void = () => {};
     const finish = (): void => {
       if (this.round !== round || this._state !== 'sending') return;
-      cancelWatch();
+      cancelDeadline();
       this.endPass();
     };
-    cancelWatch = this.options.schedule(finish, END_OF_PASS_DRAIN_MS + 4 * roundTripMs + drainMs);
-    this.pendingWork = cancelWatch;
+    const cancelDeadline = this.options.schedule(finish, END_OF_PASS_DRAIN_MS + 4 * roundTripMs + drainMs);
+    this.pendingWork = cancelDeadline;
     packets.onceBufferedAmountLow(0, finish);
   }
 

@@ -61,9 +61,9 @@ export function renoCeiling(rttMs: number, lossFraction: number): number {
 /**
  * How many stripes to use: enough that N Reno ceilings reach {@link TARGET_BYTES_PER_SECOND},
  * at most {@link MAX_STRIPES}; 1 on a clean path. A near path keeps its count until the loss is
- * measured: 1 at first, and a later transfer starts where the one before left off.
- * It lowers the count only to 1 or to half or less of the current one, so a noisy loss estimate
- * does not make it flap.
+ * measured: 1 at first, and a later transfer starts where the one before left off. It lowers the
+ * count only to 1 or to half or less of the current one, so a noisy loss estimate does not make
+ * it flap.
  */
 export function chooseStripes({ rttMs, lossFraction, current }: StripeInputs): number {
   if (rttMs === null) return current;

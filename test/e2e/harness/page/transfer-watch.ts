@@ -35,10 +35,14 @@ function painted(): boolean {
   return document.querySelector('[data-testid="receive-image"]')?.getAttribute('data-painted') !== 'false';
 }
 
+function receivedCount(): string {
+  return document.querySelector('[data-testid="stat-received"]')?.textContent ?? '';
+}
+
 /** Measures the stretch since `stat-received` last changed, and starts a new one when it changes now. */
 function checkReceived(now: number): void {
   times.longestStillMs = Math.max(times.longestStillMs, now - receivedChangedAt);
-  const count = document.querySelector('[data-testid="stat-received"]')?.textContent ?? '';
+  const count = receivedCount();
   if (count !== received) {
     received = count;
     receivedChangedAt = now;
@@ -50,7 +54,7 @@ function check(): void {
   if (!times.activeAt) {
     if (text.trim() !== '' && !END_STATE.test(text)) {
       times.activeAt = epochNow();
-      received = document.querySelector('[data-testid="stat-received"]')?.textContent ?? '';
+      received = receivedCount();
       receivedChangedAt = times.activeAt;
     }
     return;
