@@ -27,6 +27,7 @@ export {
   type ScanOrderKind,
 } from './manifest.ts';
 export { decodeDataPacket, encodeDataPacket, isDataPacket, writeDataHeader, type DataPacket } from './data-packet.ts';
+export { decodeRicePayload, encodeRicePayload, riceCodable } from './rice-payload.ts';
 export {
   CancelOrigin,
   CancelReason,

@@ -16,6 +16,7 @@ export const MessageType = {
   COMPLETE: 0x05,
   CANCEL: 0x06,
   PROGRESS: 0x07,
+  CODED_DATA: 0x08,
 } as const;
 
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
@@ -28,6 +29,7 @@ const NAMES: Record<number, string> = {
   [MessageType.COMPLETE]: 'complete',
   [MessageType.CANCEL]: 'cancel',
   [MessageType.PROGRESS]: 'progress',
+  [MessageType.CODED_DATA]: 'coded data packet',
 };
 
 export function messageTypeName(type: number): string {

@@ -1,9 +1,10 @@
 /**
  * Sender side: builds the data packet for a sequence number straight from the native pixels,
  * header and payload in one allocation. Packets are built on demand, never all at once, so a
- * 24-megapixel image costs no second copy in memory.
+ * 24-megapixel image costs no second copy in memory. Asked for a coded packet, it codes the
+ * payload (rice-payload.ts) and sends it coded when that is shorter.
  */
-import { DATA_HEADER_BYTES, writeDataHeader } from '../protocol/index.ts';
+import { DATA_HEADER_BYTES, MAX_PAYLOAD_BYTES, encodeRicePayload, riceCodable, writeDataHeader } from '../protocol/index.ts';
 import type { NativeImage } from '../pixels/pixel-format.ts';
 import type { PacketGeometry } from './packet-geometry.ts';
 
@@ -17,6 +18,11 @@ export class Packetizer {
   private readonly positions: Uint32Array;
   private slab = new Uint8Array(0);
   private slabUsed = 0;
+  /** Bytes per pixel, each coded as a lane of its own, when the format can be coded; else 0. */
+  private readonly lanes: number;
+  private readonly raw = new Uint8Array(MAX_PAYLOAD_BYTES);
+  private readonly coded = new Uint8Array(MAX_PAYLOAD_BYTES);
+  private readonly codingScratch = new Uint8Array(MAX_PAYLOAD_BYTES);
 
   constructor(
     private readonly image: NativeImage,
@@ -24,11 +30,24 @@ export class Packetizer {
     private readonly transferId: number,
   ) {
     this.positions = new Uint32Array(geometry.pixelsPerPacket);
+    this.lanes = riceCodable(geometry.bitsPerPixel) ? geometry.bitsPerPixel / 8 : 0;
   }
 
-  packet(sequence: number): Uint8Array {
+  /** The packet of `sequence`; with `code`, coded when coding makes it shorter. */
+  packet(sequence: number, code = false): Uint8Array {
     const g = this.geometry;
     const length = g.payloadLength(sequence);
+    if (code && this.lanes > 0) {
+      const raw = g.bulk ? this.image.pixels.subarray(g.bulkOffset(sequence), g.bulkOffset(sequence) + length) : this.raw.subarray(0, length);
+      if (!g.bulk) this.fill(sequence, raw);
+      const codedLength = encodeRicePayload(raw, this.lanes, this.coded, this.codingScratch);
+      if (codedLength > 0) {
+        const packet = this.allocate(DATA_HEADER_BYTES + codedLength);
+        writeDataHeader(packet, this.transferId, sequence, true);
+        packet.set(this.coded.subarray(0, codedLength), DATA_HEADER_BYTES);
+        return packet;
+      }
+    }
     const packet = this.allocate(DATA_HEADER_BYTES + length);
     writeDataHeader(packet, this.transferId, sequence);
     const payload = packet.subarray(DATA_HEADER_BYTES);
@@ -36,11 +55,17 @@ export class Packetizer {
       const start = g.bulkOffset(sequence);
       payload.set(this.image.pixels.subarray(start, start + length));
     } else {
-      const count = g.pixelsIn(sequence);
-      g.order.fill(g.firstPixel(sequence), count, this.positions);
-      gather(this.image.pixels, g, this.positions, count, payload);
+      this.fill(sequence, payload);
     }
     return packet;
+  }
+
+  /** Gathers the pixels of a packet whose pixels are not one run of native bytes. */
+  private fill(sequence: number, payload: Uint8Array): void {
+    const g = this.geometry;
+    const count = g.pixelsIn(sequence);
+    g.order.fill(g.firstPixel(sequence), count, this.positions);
+    gather(this.image.pixels, g, this.positions, count, payload);
   }
 
   private allocate(bytes: number): Uint8Array {

@@ -10,7 +10,11 @@ import {
   crc32,
   Verdict,
   DATA_HEADER_BYTES,
+  MAX_PAYLOAD_BYTES,
+  ProtocolError,
+  decodeRicePayload,
   encodeControlMessage,
+  riceCodable,
   type DataPacket,
   type EndOfPass,
   type Manifest,
@@ -104,6 +108,8 @@ export interface ReceiverStats {
   readonly stale: number;
   /** Bytes of every data packet received, headers and duplicates included. */
   readonly bytes: number;
+  /** What {@link bytes} would be had every payload come plain (coded packets are shorter). */
+  readonly plainBytes: number;
   /** Payload bytes of distinct packets. */
   readonly payloadBytes: number;
   /** Distinct payload bytes per second of elapsed time. */
@@ -126,6 +132,8 @@ export class Receiver {
   private _state: ReceiverState = 'receiving';
   private readonly geometry: PacketGeometry;
   private readonly placer: PacketPlacer;
+  /** A coded packet's pixels, decoded; the placer copies them out at once. */
+  private readonly decoded = new Uint8Array(MAX_PAYLOAD_BYTES);
   private readonly arrived: Uint8Array;
   /** Per sequence: 1 when its latest transmission was dropped by the sender's simulation. */
   private readonly droppedLast: Uint8Array;
@@ -159,6 +167,7 @@ export class Receiver {
     malformed: 0,
     stale: 0,
     bytes: 0,
+    plainBytes: 0,
     payloadBytes: 0,
   };
 
@@ -203,14 +212,16 @@ export class Receiver {
       c.stale++;
       return;
     }
-    const { sequence, payload } = packet;
+    const { sequence } = packet;
     const g = this.geometry;
-    if (sequence >= g.packetCount || payload.length !== g.payloadLength(sequence)) {
+    const payload = sequence < g.packetCount ? this.pixelsOf(packet) : null;
+    if (!payload) {
       c.malformed++;
       return;
     }
-    c.bytes += payload.length + DATA_HEADER_BYTES;
-    this.series.add(elapsed, 'bytes', payload.length + DATA_HEADER_BYTES);
+    c.bytes += packet.payload.length + DATA_HEADER_BYTES;
+    c.plainBytes += payload.length + DATA_HEADER_BYTES;
+    this.series.add(elapsed, 'bytes', packet.payload.length + DATA_HEADER_BYTES);
     if (this.arrived[sequence]) {
       c.duplicates++;
       this.series.add(elapsed, 'duplicates', 1);
@@ -227,6 +238,22 @@ export class Receiver {
     this.leadingCrc.advance();
     if (c.received === g.packetCount) this.answerPassEarly();
     else if (++this.receivedInRound % PROGRESS_EVERY_PACKETS === 0) this.reportProgress();
+  }
+
+  /** The packet's pixels (decoded when it came coded), or null when its payload cannot be this packet's. */
+  private pixelsOf(packet: DataPacket): Uint8Array | null {
+    const length = this.geometry.payloadLength(packet.sequence);
+    if (!packet.coded) return packet.payload.length === length ? packet.payload : null;
+    const lanes = this.geometry.bitsPerPixel / 8;
+    if (!riceCodable(this.geometry.bitsPerPixel) || packet.payload.length >= length) return null;
+    const pixels = this.decoded.subarray(0, length);
+    try {
+      decodeRicePayload(packet.payload, lanes, pixels);
+    } catch (error) {
+      if (error instanceof ProtocolError) return null;
+      throw error;
+    }
+    return pixels;
   }
 
   private reportProgress(): void {
@@ -408,6 +435,7 @@ export class Receiver {
       malformed: c.malformed,
       stale: c.stale,
       bytes: c.bytes,
+      plainBytes: c.plainBytes,
       payloadBytes: c.payloadBytes,
       goodputBytesPerSecond: elapsedMs > 0 ? (c.payloadBytes * 1000) / elapsedMs : 0,
       elapsedMs,

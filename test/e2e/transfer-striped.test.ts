@@ -1,7 +1,8 @@
 /**
  * Over the emulated `wifi` path (harness/path-emulator.ts: ~40 ms round trip, 1 % random loss
- * each way), the sender spreads its packets over several peer connections, the panel says how
- * many, and a full-HD photo still arrives pixel-exact.
+ * each way), the sender spreads its packets over several peer connections and codes their
+ * payloads, the panel says how many connections and how many bytes, and a full-HD photo still
+ * arrives pixel-exact.
  */
 import { expect, it } from 'vitest';
 import { chooseImage, downloadPicture, readStats, setSendOptions, startTransfer, waitForTransferEnd } from './harness/app.ts';
@@ -37,9 +38,13 @@ it.skipIf(noEmulation)('on wifi, a full-HD photo striped over several connection
   const received = await readStats(pair.receiver.page);
   console.log(
     `striped full-HD over wifi: ` +
-      `${((end.endedAt - startedAt) / 1000).toFixed(2)} s to exact, ${sent.stripes} stripes, ${received.lossPct} % lost`,
+      `${((end.endedAt - startedAt) / 1000).toFixed(2)} s to exact, ${sent.stripes} stripes, ${received.lossPct} % lost, ` +
+      `${sent.wirePct} % of the plain bytes sent`,
   );
   expect(sent.stripes).toBeGreaterThan(1);
+  // A distant path: the packets went coded, a smooth photo in well under two thirds of its bytes.
+  expect(sent.wirePct).toBeLessThan(65);
+  expect(received.wirePct).toBeLessThan(65);
   expect(received.stripes).toBe(sent.stripes);
   // The path drops 1 % each way, and the panel counts every transmission lost.
   expect(received.lost).toBeGreaterThan(0);

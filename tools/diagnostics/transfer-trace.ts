@@ -45,7 +45,8 @@ const CHANNEL_TAP = `(() => {
   const entry = (direction, channel, data) => {
     const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
     if (!bytes || bytes.length < 2) return;
-    if (bytes[1] === 2) log.push([now(), direction, 2, bytes[6] | (bytes[7] << 8) | (bytes[8] << 16) | (bytes[9] << 24), channel.bufferedAmount]);
+    // Data packets, coded (type 8) or not, are logged as type 2 by sequence.
+    if (bytes[1] === 2 || bytes[1] === 8) log.push([now(), direction, 2, bytes[6] | (bytes[7] << 8) | (bytes[8] << 16) | (bytes[9] << 24), channel.bufferedAmount]);
     else log.push([now(), direction, bytes[1], btoa(String.fromCharCode(...bytes)), channel.bufferedAmount]);
   };
   const P = RTCDataChannel.prototype;

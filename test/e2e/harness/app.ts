@@ -240,6 +240,8 @@ export interface Stats {
   elapsed: number;
   /** Peer connections the packets went over. */
   stripes: number;
+  /** The data packets' bytes on the wire as a share of their plain size, in percent. */
+  wirePct: number;
 }
 
 const STAT_IDS = {
@@ -250,6 +252,7 @@ const STAT_IDS = {
   throughput: 'stat-throughput',
   elapsed: 'stat-elapsed',
   stripes: 'stat-stripes',
+  wirePct: 'stat-wire-pct',
 } as const satisfies Record<keyof Stats, string>;
 
 /** The statistics as shown; each testid's text is a number. */

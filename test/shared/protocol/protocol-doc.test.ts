@@ -8,6 +8,7 @@ import {
   crc32,
   decodeControlMessage,
   decodeDataPacket,
+  decodeRicePayload,
   encodeControlMessage,
   encodeDataPacket,
   encodeManifest,
@@ -66,6 +67,12 @@ const manifests: Record<string, Manifest> = {
 
 const dataPackets: Record<string, DataPacket> = {
   'data-packet': { transferId: 1, sequence: 0, payload: new Uint8Array([0xa5]) },
+  'coded-data-packet': {
+    transferId: 1,
+    sequence: 0,
+    payload: Uint8Array.of(0x34, 0x30, 0xcf, 0x46, 0x84, 0x23, 0x20, 0x00, 0x88, 0x00),
+    coded: true,
+  },
 };
 
 const controls: Record<string, Exclude<ControlMessage, { type: 'manifest' }>> = {
@@ -98,6 +105,12 @@ describe('docs/protocol.md examples', () => {
   it.each(Object.entries(dataPackets))('%s', (name, packet) => {
     expect(encodeDataPacket(packet)).toEqual(vector(name));
     expect(decodeDataPacket(vector(name))).toEqual(packet);
+  });
+
+  it('coded-data-packet holds the four pixels it says', () => {
+    const pixels = new Uint8Array(12);
+    decodeRicePayload(decodeDataPacket(vector('coded-data-packet')).payload, 3, pixels);
+    expect(Array.from(pixels)).toEqual([10, 20, 30, 12, 21, 29, 13, 21, 29, 13, 22, 30]);
   });
 
   it.each(Object.entries(controls))('%s', (name, message) => {

@@ -63,7 +63,7 @@ export function connectPair(
 
 /** The type byte of a data packet: the link also carries copies of end-of-pass messages. */
 export function isDataPacket(bytes: Uint8Array): boolean {
-  return bytes[1] === MessageType.DATA;
+  return bytes[1] === MessageType.DATA || bytes[1] === MessageType.CODED_DATA;
 }
 
 /** Sends one image from Alice to Bob and runs the clock until everything settles. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReceiverStats, SenderStats } from '../../../shared/transfer/index.ts';
-import { lossPercent, lostPackets, receiverStats, senderStats } from '../../../web/src/lib/transfer-stats.ts';
+import { lossPercent, lostPackets, receiverStats, senderStats, wirePercent } from '../../../web/src/lib/transfer-stats.ts';
 
 const SENDER: SenderStats = {
   expected: 100,
@@ -8,6 +8,7 @@ const SENDER: SenderStats = {
   simulatedDrops: 12,
   repairResends: 10,
   bytes: 0,
+  plainBytes: 0,
   elapsedMs: 500,
   throughputBytesPerSecond: 2_000_000,
   rounds: 1,
@@ -43,6 +44,7 @@ const RECEIVER: ReceiverStats = {
   malformed: 0,
   stale: 0,
   bytes: 0,
+  plainBytes: 0,
   payloadBytes: 0,
   goodputBytesPerSecond: 1_000_000,
   elapsedMs: 100,
@@ -67,5 +69,13 @@ describe('receiverStats', () => {
     const stats = receiverStats({ ...RECEIVER, received: 98, passSent: 15, passMissing: 2, rounds: 1 });
     expect(stats).toMatchObject({ sent: 115, received: 98, lostBySimulation: 10, lostByNetwork: 5, lostNotYetAttributed: 2, repairRounds: 1 });
     expect(lostPackets(stats)).toBe(17);
+  });
+});
+
+describe('wirePercent', () => {
+  it('sets the bytes on the wire against their plain size, on either side, and reads 100 % before any', () => {
+    expect(wirePercent(senderStats({ ...SENDER, bytes: 41_000, plainBytes: 100_000 }))).toBeCloseTo(41, 10);
+    expect(wirePercent(receiverStats({ ...RECEIVER, bytes: 500, plainBytes: 500 }))).toBe(100);
+    expect(wirePercent(senderStats(SENDER))).toBe(100);
   });
 });

@@ -26,6 +26,10 @@ export interface TransferStats {
   elapsedMs: number;
   /** Peer connections the packets travel over (the sender's choice); 1 without striping. */
   stripes: number;
+  /** Bytes of the data packets on the wire, headers included (sent, or received with duplicates). */
+  wireBytes: number;
+  /** What `wireBytes` would be with every payload plain: coded packets make the first smaller. */
+  plainBytes: number;
 }
 
 export const EMPTY_STATS: TransferStats = {
@@ -41,6 +45,8 @@ export const EMPTY_STATS: TransferStats = {
   bytesPerSecond: 0,
   elapsedMs: 0,
   stripes: 1,
+  wireBytes: 0,
+  plainBytes: 0,
 };
 
 /**
@@ -64,6 +70,8 @@ export function senderStats(s: SenderStats): TransferStats {
     bytesPerSecond: s.throughputBytesPerSecond,
     elapsedMs: s.elapsedMs,
     stripes: s.stripes,
+    wireBytes: s.bytes,
+    plainBytes: s.plainBytes,
   };
 }
 
@@ -86,6 +94,8 @@ export function receiverStats(s: ReceiverStats): TransferStats {
     elapsedMs: s.elapsedMs,
     // The receiver's engine does not know the connections; the desk fills this in.
     stripes: 1,
+    wireBytes: s.bytes,
+    plainBytes: s.plainBytes,
   };
 }
 
@@ -96,6 +106,11 @@ export function lostPackets(stats: TransferStats): number {
 /** Loss as a share of the transmissions sent, in percent. */
 export function lossPercent(lost: number, stats: TransferStats): number {
   return stats.sent > 0 ? (lost / stats.sent) * 100 : 0;
+}
+
+/** The data packets' bytes on the wire as a share of what they would be plain, in percent (100 before any). */
+export function wirePercent(stats: TransferStats): number {
+  return stats.plainBytes > 0 ? (stats.wireBytes / stats.plainBytes) * 100 : 100;
 }
 
 /** Decimal megabytes per second, as network tools count them. */
