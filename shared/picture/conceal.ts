@@ -22,6 +22,38 @@ export function conceal(rgba: Uint32Array, missing: Uint8Array, width: number, h
     if (missing[i]) count++;
     else known[i] = 1;
   }
+  if (count === 0) return;
+  // Few pixels known (an interlaced preview, the start of a transfer): a neighbour pass fills at
+  // most the four beside each, under an eighth of the holes, so the passes would stop after the
+  // first. That pass is done from the known pixels' side then, rather than by visiting every
+  // hole: the same pixels, the same values, a fraction of the work.
+  if (36 * (missing.length - count) < count) fillBesideKnown(rgba, known, width, height);
+  else if (neighbourPasses(rgba, known, missing, count, width, height) === 0) return;
+  interpolateColumnGaps(rgba, known, width, height);
+  const rowHasKnown = interpolateRows(rgba, known, width, height);
+  interpolateEmptyRows(rgba, rowHasKnown, width, height);
+}
+
+/** The channel-by-channel mean, halves rounded up, of the n known words among four (the others passed as 0). */
+function mean(vl: number, vr: number, vu: number, vd: number, n: number): number {
+  const half = n >> 1;
+  const r = (vl & 0xff) + (vr & 0xff) + (vu & 0xff) + (vd & 0xff);
+  const g = ((vl >>> 8) & 0xff) + ((vr >>> 8) & 0xff) + ((vu >>> 8) & 0xff) + ((vd >>> 8) & 0xff);
+  const b = ((vl >>> 16) & 0xff) + ((vr >>> 16) & 0xff) + ((vu >>> 16) & 0xff) + ((vd >>> 16) & 0xff);
+  const a = (vl >>> 24) + (vr >>> 24) + (vu >>> 24) + (vd >>> 24);
+  return (
+    Math.floor((r + half) / n) |
+    (Math.floor((g + half) / n) << 8) |
+    (Math.floor((b + half) / n) << 16) |
+    (Math.floor((a + half) / n) << 24)
+  );
+}
+
+/**
+ * Up to {@link NEIGHBOUR_PASSES} neighbour-mean passes over the holes; marks what they fill as
+ * known and returns how many holes are left.
+ */
+function neighbourPasses(rgba: Uint32Array, known: Uint8Array, missing: Uint8Array, count: number, width: number, height: number): number {
   // Typed index lists: at 10 % loss a 24-megapixel image has 2.4 million holes.
   let pending = new Int32Array(count);
   for (let i = 0, k = 0; k < count; i++) if (missing[i]) pending[k++] = i;
@@ -52,20 +84,11 @@ export function conceal(rgba: Uint32Array, missing: Uint8Array, width: number, h
       const vr = kr ? rgba[p + 1]! : 0;
       const vu = ku ? rgba[p - width]! : 0;
       const vd = kd ? rgba[p + width]! : 0;
-      const r = (vl & 0xff) + (vr & 0xff) + (vu & 0xff) + (vd & 0xff);
-      const g = ((vl >>> 8) & 0xff) + ((vr >>> 8) & 0xff) + ((vu >>> 8) & 0xff) + ((vd >>> 8) & 0xff);
-      const b = ((vl >>> 16) & 0xff) + ((vr >>> 16) & 0xff) + ((vu >>> 16) & 0xff) + ((vd >>> 16) & 0xff);
-      const a = (vl >>> 24) + (vr >>> 24) + (vu >>> 24) + (vd >>> 24);
       if (n === 0) {
         next[nextLength++] = p;
         continue;
       }
-      const half = n >> 1;
-      rgba[p] =
-        Math.floor((r + half) / n) |
-        (Math.floor((g + half) / n) << 8) |
-        (Math.floor((b + half) / n) << 16) |
-        (Math.floor((a + half) / n) << 24);
+      rgba[p] = mean(vl, vr, vu, vd, n);
       filled[filledLength++] = p;
     }
     // Pixels painted in this pass count as known only from the next one, so a hole fills
@@ -78,21 +101,52 @@ export function conceal(rgba: Uint32Array, missing: Uint8Array, width: number, h
     // more passes would each revisit all of them; interpolation handles them in one sweep.
     if (filledLength * 8 < pendingLength) break;
   }
-  if (pendingLength === 0) return;
-  interpolateColumnGaps(rgba, known, width, height);
-  const rowHasKnown = interpolateRows(rgba, known, width, height);
-  interpolateEmptyRows(rgba, rowHasKnown, width, height);
+  return pendingLength;
 }
 
-/** Mixes two RGBA words channel by channel: a + (b − a) × t, t in [0, 1]. */
-function mix(a: number, b: number, t: number): number {
-  let out = 0;
-  for (let shift = 0; shift < 32; shift += 8) {
-    const ca = (a >>> shift) & 0xff;
-    const cb = (b >>> shift) & 0xff;
-    out |= Math.round(ca + (cb - ca) * t) << shift;
+/** One neighbour pass, visiting only the holes beside known pixels; marks what it fills as known. */
+function fillBesideKnown(rgba: Uint32Array, known: Uint8Array, width: number, height: number): void {
+  const filled: number[] = [];
+  // 2 marks a hole already visited in this pass: a hole, to the means (`& 1`).
+  const visit = (q: number, x: number, y: number): void => {
+    if (known[q] !== 0) return;
+    known[q] = 2;
+    const kl = x > 0 ? known[q - 1]! & 1 : 0;
+    const kr = x + 1 < width ? known[q + 1]! & 1 : 0;
+    const ku = y > 0 ? known[q - width]! & 1 : 0;
+    const kd = y + 1 < height ? known[q + width]! & 1 : 0;
+    rgba[q] = mean(kl ? rgba[q - 1]! : 0, kr ? rgba[q + 1]! : 0, ku ? rgba[q - width]! : 0, kd ? rgba[q + width]! : 0, kl + kr + ku + kd);
+    filled.push(q);
+  };
+  for (let y = 0, p = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, p++) {
+      if (known[p] !== 1) continue;
+      if (x > 0) visit(p - 1, x - 1, y);
+      if (x + 1 < width) visit(p + 1, x + 1, y);
+      if (y > 0) visit(p - width, x, y - 1);
+      if (y + 1 < height) visit(p + width, x, y + 1);
+    }
   }
-  return out >>> 0;
+  for (let y = 0, p = 0; y < height; y++) for (let x = 0; x < width; x++, p++) if (known[p] === 2) known[p] = 0;
+  for (const q of filled) known[q] = 1;
+}
+
+/**
+ * Mixes two RGBA words channel by channel: a + (b − a) × t, t in [0, 1]. Unrolled: it runs for
+ * every pixel of a large hole, millions per redraw early in a transfer.
+ */
+function mix(a: number, b: number, t: number): number {
+  const r = a & 0xff;
+  const g = (a >>> 8) & 0xff;
+  const bl = (a >>> 16) & 0xff;
+  const al = a >>> 24;
+  return (
+    (Math.round(r + ((b & 0xff) - r) * t) |
+      (Math.round(g + (((b >>> 8) & 0xff) - g) * t) << 8) |
+      (Math.round(bl + (((b >>> 16) & 0xff) - bl) * t) << 16) |
+      (Math.round(al + ((b >>> 24) - al) * t) << 24)) >>>
+    0
+  );
 }
 
 /**

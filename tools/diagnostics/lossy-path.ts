@@ -12,14 +12,16 @@
  *
  * LOSSY_PATHS: path profiles, comma-separated (default `wifi,bad-wifi`: ~40 ms round trip with
  * 1 % and 5 % random loss each way). LOSSY_RUNS (default 5), LOSSY_RELIABLE_RUNS (default 3,
- * 0 skips the reliable channel). LOSSY_DEBUG=1 prints the pages' console errors after each run.
+ * 0 skips the reliable channel). LOSSY_PHOTO=tiled sends the coffee photo at its own resolution,
+ * tiled to full HD (as much detail per pixel as a camera's photo: coded packets save less on it)
+ * instead of scaled up to it. LOSSY_DEBUG=1 prints the pages' console errors after each run.
  */
 import { chooseImage, FileStage, openRoom, readStats, setSendOptions, startAppServer } from '../../test/e2e/harness/app.ts';
 import { buildWebApp } from '../../test/e2e/harness/build.ts';
 import { launchChromium } from '../../test/e2e/harness/chromium.ts';
 import { runUnderE2eRunner } from '../../test/e2e/harness/in-namespace.ts';
 import { applyPathLoss, clearPathLoss, overPath, pathProfiles } from '../../test/e2e/harness/path-emulator.ts';
-import { photoBmp } from '../../test/e2e/harness/photos.ts';
+import { photoBmp, tiledPhotoBmp } from '../../test/e2e/harness/photos.ts';
 import { decodeSource } from '../../test/e2e/harness/pixels.ts';
 import { connectRawPair, startRawServer } from '../../test/e2e/harness/raw-pair.ts';
 import { assertExact, coarsePass, installProbe, measureAppTransfer } from '../../bench/e2e/app-cases.ts';
@@ -36,7 +38,7 @@ const stage = new FileStage();
 const browser = await launchChromium();
 const appServer = await startAppServer();
 const rawServer = await startRawServer();
-const bmp = photoBmp('coffee', 1920, 1080);
+const bmp = process.env.LOSSY_PHOTO === 'tiled' ? tiledPhotoBmp('coffee', 1920, 1080) : photoBmp('coffee', 1920, 1080);
 const source = decodeSource(bmp);
 const imagePath = stage.path('full-hd.bmp', bmp);
 rawServer.serve('/full-hd.bmp', bmp);

@@ -7,7 +7,6 @@ import { decode as decodePng } from 'fast-png';
 import { encodeBmp, type NativeImage } from '../../../shared/bmp/index.ts';
 import { PHOTOS_DIR } from '../../fixtures/paths.ts';
 
-
 export type PhotoName = 'coffee' | 'astronaut';
 
 interface Rgb {
@@ -59,4 +58,27 @@ function scaledPhoto(name: PhotoName, width: number, height: number): NativeImag
 /** A 24-bit BMP file of the photo at `width`×`height`. */
 export function photoBmp(name: PhotoName, width: number, height: number): Uint8Array {
   return encodeBmp(scaledPhoto(name, width, height));
+}
+
+/**
+ * The photo at its own resolution, mirrored tile by tile (so no seam is an edge) to cover
+ * `width`×`height`, as a 24-bit BMP file: a picture with the pixel-level detail of a camera's
+ * full-HD photo, which {@link photoBmp}'s scaling up smooths away. Coded packets are about 1.7×
+ * smaller for it, against about 2.5× for the scaled one.
+ */
+export function tiledPhotoBmp(name: PhotoName, width: number, height: number): Uint8Array {
+  const src = loadPhoto(name);
+  const pixels = new Uint8Array(width * height * 3);
+  const mirror = (i: number, n: number): number => (Math.floor(i / n) % 2 === 0 ? i % n : n - 1 - (i % n));
+  let out = 0;
+  for (let y = 0; y < height; y++) {
+    const row = mirror(y, src.height) * src.width;
+    for (let x = 0; x < width; x++) {
+      const at = (row + mirror(x, src.width)) * 3;
+      pixels[out++] = src.data[at + 2]!;
+      pixels[out++] = src.data[at + 1]!;
+      pixels[out++] = src.data[at]!;
+    }
+  }
+  return encodeBmp({ width, height, format: { kind: 'bgr', bitsPerPixel: 24 }, pixels });
 }

@@ -86,6 +86,27 @@ describe('conceal', () => {
     expect([...pixels].every((v) => v >>> 24 === 255)).toBe(true);
   });
 
+  it('with few pixels known, gives the holes beside them the mean of their known neighbours, as with many', () => {
+    const width = 17;
+    const height = 17;
+    const pixels = new Uint32Array(width * height);
+    const missing = new Uint8Array(width * height).fill(1);
+    const keep = (x: number, y: number, value: number): void => {
+      pixels[y * width + x] = value;
+      missing[y * width + x] = 0;
+    };
+    keep(4, 4, rgba(10, 20, 30));
+    keep(6, 4, rgba(21, 40, 60));
+    keep(12, 12, rgba(200, 100, 50));
+    conceal(pixels, missing, width, height);
+    const at = (x: number, y: number): number => pixels[y * width + x]!;
+    // Beside both of the first two: their mean, halves rounded up.
+    expect(at(5, 4)).toBe(rgba(16, 30, 45));
+    // Beside one: its value.
+    for (const [x, y] of [[3, 4], [4, 3], [4, 5], [7, 4], [6, 5]] as const) expect(at(x, y)).toBe(at(x < 5 ? 4 : 6, 4));
+    for (const [x, y] of [[11, 12], [13, 12], [12, 11], [12, 13]] as const) expect(at(x, y)).toBe(rgba(200, 100, 50));
+  });
+
   it('turns a sparse interlaced grid into a close picture of a smooth image', () => {
     // Adam7 pass 1 (every 8th pixel both ways) plus the start of pass 2 in the top rows.
     const width = 64;

@@ -77,6 +77,28 @@ describe('StripedLink', () => {
     for (const stripe of stripes) expect(order(stripe.sent)).toEqual([...order(stripe.sent)].sort((a, b) => a - b));
   });
 
+  it('hands an empty stripe as many small messages as one SCTP packet holds whole, and a full-size one alone', () => {
+    const stripes = [fakeStripe(), fakeStripe()];
+    const link = new StripedLink(stripes[0]!, () => {}, () => 40);
+    link.add(1, stripes[1]!);
+    link.use(2);
+    // Coded packets: a 16-byte chunk header each, padded to 4; two of 450 bytes fit 1,176, three do not.
+    // The first two find the stripes empty; the other four wait until one empties.
+    for (let i = 0; i < 6; i++) link.send(new Uint8Array(450).fill(i));
+    expect(stripes.map((s) => s.sent.map((p) => p[0]))).toEqual([[0], [1]]);
+    stripes[1]!.drain(Infinity);
+    expect(stripes[1]!.sent.map((p) => p[0])).toEqual([1, 2, 3]);
+    stripes[0]!.drain(Infinity);
+    expect(stripes[0]!.sent.map((p) => p[0])).toEqual([0, 4, 5]);
+    // A plain packet of 1,150 bytes fills an SCTP packet alone: a small one behind it waits.
+    link.send(new Uint8Array(1150).fill(6));
+    link.send(new Uint8Array(400).fill(7));
+    stripes[1]!.drain(Infinity);
+    expect(stripes[1]!.sent.slice(3).map((p) => [p[0], p.length])).toEqual([[6, 1150]]);
+    stripes[0]!.drain(Infinity);
+    expect(stripes[0]!.sent.slice(3).map((p) => [p[0], p.length])).toEqual([[7, 400]]);
+  });
+
   it('on a near path sends straight on over several stripes, the emptiest first', () => {
     const stripes = [fakeStripe(), fakeStripe(), fakeStripe()];
     const link = new StripedLink(stripes[0]!, () => {}, () => 1);

@@ -36,6 +36,12 @@ const FRAME_TILES = 4;
 /** Whole-image redraws: about every 10 ms per megapixel, within these bounds. */
 const MIN_REDRAW_MS = 250;
 const MAX_REDRAW_MS = 2_000;
+/**
+ * A timed redraw waits at least this many times as long as the one before it took, so that the
+ * concealed view takes at most about a quarter of the main thread: on a busy machine one takes
+ * 150–300 ms for full HD, and back to back they slowed the transfer they were showing.
+ */
+const REDRAW_IDLE_FACTOR = 3;
 
 export class ReceiveDisplay {
   receiver = $state.raw<Receiver | null>(null);
@@ -57,6 +63,8 @@ export class ReceiveDisplay {
   /** performance.now() before which the next paint waits, per {@link PAINT_BUDGET}. */
   #nextPaintAt = 0;
   #redrawTimer: ReturnType<typeof setInterval> | undefined;
+  /** performance.now() before which a timed redraw is skipped, per {@link REDRAW_IDLE_FACTOR}. */
+  #nextRedrawAt = 0;
   #concealed: Uint8ClampedArray | null = null;
   #lossMap: Uint8ClampedArray | null = null;
   #unwatch: (() => void) | undefined;
@@ -232,7 +240,11 @@ export class ReceiveDisplay {
       clearInterval(this.#redrawTimer);
       return;
     }
-    if (this.conceal || this.lossMap) this.#redrawAll();
+    if (!(this.conceal || this.lossMap) || performance.now() < this.#nextRedrawAt) return;
+    const startedAt = performance.now();
+    this.#redrawAll();
+    const endedAt = performance.now();
+    this.#nextRedrawAt = endedAt + REDRAW_IDLE_FACTOR * (endedAt - startedAt);
   }
 
   #redrawAll(): void {
