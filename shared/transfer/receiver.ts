@@ -102,7 +102,7 @@ export interface ReceiverStats {
   readonly passSent: number;
   /** Of those, how many have not arrived: lost, or still on their way on another stripe. */
   readonly passMissing: number;
-  /** Packets of this transfer that failed validation (sequence out of range, wrong length). */
+  /** Packets of this transfer that failed validation (sequence out of range, wrong length, a coded payload that does not decode). */
   readonly malformed: number;
   /** Packets handed to this receiver after it ended (a session stops routing them and counts them itself). */
   readonly stale: number;

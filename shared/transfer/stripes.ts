@@ -38,7 +38,7 @@ export interface StripeControl {
   readonly active: number;
   /** Spread packets over this many stripes (1–{@link MAX_STRIPES}), opening connections as needed. */
   use(count: number): void;
-  /** Round trip of the first connection as the browser measures it (ICE), or null if unknown. */
+  /** Round trip of the first connection as the browser measures it (ICE, the lowest reading), or null if unknown. */
   pathRttMs(): number | null;
 }
 

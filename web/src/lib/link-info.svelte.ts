@@ -8,6 +8,12 @@ const POLL_MS = 2_000;
 
 export class LinkInfo {
   path = $state<LinkPath | null>(null);
+  /**
+   * The lowest round trip measured on this connection: the path's own. A single reading can be
+   * tens of milliseconds high on a machine busy with a transfer (the checks wait their turn), and
+   * would make one machine look like a distant path to the sender.
+   */
+  lowestRttMs = $state<number | null>(null);
   code = $state<string | null>(null);
   /** Why no code can be shown: the exchange failed (someone changed its messages) or had no fingerprints. */
   verificationError = $state<SasErrorCode | 'NO_FINGERPRINT' | null>(null);
@@ -27,6 +33,7 @@ export class LinkInfo {
     this.#generation++;
     clearInterval(this.#timer);
     this.path = null;
+    this.lowestRttMs = null;
     this.code = null;
     this.verificationError = null;
   }
@@ -64,6 +71,8 @@ export class LinkInfo {
       return;
     }
     const path = linkPathFromStats(report);
-    if (path && generation === this.#generation) this.path = path;
+    if (!path || generation !== this.#generation) return;
+    this.path = path;
+    if (path.rttMs !== null && (this.lowestRttMs === null || path.rttMs < this.lowestRttMs)) this.lowestRttMs = path.rttMs;
   }
 }

@@ -165,7 +165,7 @@ export class RoomSession {
       sendSignal: (data, index) => {
         if (remoteId) this.#sendSignal(remoteId, data, index);
       },
-      pathRttMs: () => this.info.path?.rttMs ?? null,
+      pathRttMs: () => this.info.lowestRttMs,
     });
     this.#stripes = stripes;
     this.#listener.onLinkOpen({
