@@ -23,7 +23,7 @@ import { ProtocolError, ProtocolErrorCode } from './errors.ts';
 
 const ESCAPE_ONES = 15;
 const MAX_K = 7;
-export const MAX_PAYLOAD_LANES = 8;
+const MAX_PAYLOAD_LANES = 8;
 
 /** True when the pixels of `bitsPerPixel` can be coded: whole bytes, 1 to 8 of them. */
 export function riceCodable(bitsPerPixel: number): boolean {
