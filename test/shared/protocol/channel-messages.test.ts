@@ -4,7 +4,6 @@ import {
   CancelOrigin,
   CancelReason,
   DEFAULT_MANIFEST_LIMITS,
-  ProtocolError,
   ProtocolErrorCode,
   decodeControlChannelMessage,
   decodePacketChannelMessage,
@@ -14,16 +13,7 @@ import {
   Verdict,
   type Manifest,
 } from '../../../shared/protocol/index.ts';
-
-function thrown(f: () => unknown): ProtocolError {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof ProtocolError) return error;
-    throw error;
-  }
-  throw new Error('expected a ProtocolError');
-}
+import { thrown } from './thrown.ts';
 
 const manifest: Manifest = {
   transferId: 0x01020304,

@@ -9,6 +9,7 @@ import {
   encodeRicePayload,
   riceCodable,
 } from '../../../shared/protocol/index.ts';
+import { thrown } from './thrown.ts';
 
 const scratch = new Uint8Array(MAX_PAYLOAD_BYTES);
 
@@ -38,16 +39,6 @@ function smoothBgr(pixels: number, seed: number): Uint8Array {
     }
   }
   return bytes;
-}
-
-function protocolError(run: () => unknown): ProtocolError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ProtocolError) return error;
-    throw error;
-  }
-  throw new Error('expected a ProtocolError');
 }
 
 describe('rice payload coding', () => {
@@ -107,17 +98,17 @@ describe('rice payload coding', () => {
   it('refuses a payload that ends before its pixels do', () => {
     const raw = smoothBgr(100, 3);
     const coded = encode(raw, 3)!;
-    expect(protocolError(() => decode(coded.subarray(0, coded.length - 1), 3, raw.length)).code).toBe(ProtocolErrorCode.TRUNCATED);
-    expect(protocolError(() => decode(new Uint8Array(0), 3, raw.length)).code).toBe(ProtocolErrorCode.TRUNCATED);
+    expect(thrown(() => decode(coded.subarray(0, coded.length - 1), 3, raw.length)).code).toBe(ProtocolErrorCode.TRUNCATED);
+    expect(thrown(() => decode(new Uint8Array(0), 3, raw.length)).code).toBe(ProtocolErrorCode.TRUNCATED);
   });
 
   it('refuses bytes left over, a parameter over 7 and a value over 255', () => {
     const raw = smoothBgr(100, 4);
     const coded = encode(raw, 3)!;
-    expect(protocolError(() => decode(Uint8Array.of(...coded, 0), 3, raw.length)).code).toBe(ProtocolErrorCode.INVALID_FIELD);
-    expect(protocolError(() => decode(Uint8Array.of(0x80, 0x00, 0x00), 1, 1)).code).toBe(ProtocolErrorCode.INVALID_FIELD);
+    expect(thrown(() => decode(Uint8Array.of(...coded, 0), 3, raw.length)).code).toBe(ProtocolErrorCode.INVALID_FIELD);
+    expect(thrown(() => decode(Uint8Array.of(0x80, 0x00, 0x00), 1, 1)).code).toBe(ProtocolErrorCode.INVALID_FIELD);
     // k = 7 and the unary part 10 (two ones, a zero): 2 << 7 = 256 at least.
-    expect(protocolError(() => decode(Uint8Array.of(0x70, 0b1100_0000, 0x00), 1, 1)).code).toBe(ProtocolErrorCode.INVALID_FIELD);
+    expect(thrown(() => decode(Uint8Array.of(0x70, 0b1100_0000, 0x00), 1, 1)).code).toBe(ProtocolErrorCode.INVALID_FIELD);
   });
 
   it('throws nothing but ProtocolErrors on arbitrary bytes, and fills exactly the bytes asked for', () => {

@@ -1,6 +1,7 @@
 /** The pacer alone, and whole transfers paced by it over the in-memory link, in virtual time. */
 import { describe, expect, it } from 'vitest';
 import { Pacer, WINDOW_TIMEOUT_MS } from '../../../shared/transfer/index.ts';
+import { CRUISE_GAIN, RATE_WINDOW_MS } from '../../../shared/transfer/pacer.ts';
 import { randomImage } from './arbitraries.ts';
 import { connectPair } from './harness.ts';
 
@@ -54,6 +55,26 @@ describe('Pacer', () => {
     }
     // 115 kB/s × 50 ms is 5 packets: twice that, plus two report intervals (no loss measured).
     expect(slow.estimate.flightPackets).toBe(10 + 128);
+  });
+
+  it('backs off once the path congests: within the rate window, to a little over what it now delivers', () => {
+    const p = pacer();
+    // 3 s at 11.5 MB/s: 100 packets reported every 10 ms, 20 ms round trip.
+    for (let t = 0; t <= 3000; t += 10) p.acknowledged(t, 100, t - 20);
+    const before = p.estimate;
+    expect(before.pacingBytesPerSecond).toBeCloseTo(CRUISE_GAIN * 100 * packetBytes * 100, -3);
+    // Then the path carries a quarter of that (others' traffic took the rest), with a longer queue.
+    const congested = 25 * packetBytes * 100;
+    for (let t = 3010; t <= 3000 + RATE_WINDOW_MS / 2; t += 10) p.acknowledged(t, 25, t - 60);
+    // Half a window on, the best recent rate still stands: a short dip is not congestion.
+    expect(p.estimate.deliveryBytesPerSecond).toBeCloseTo(before.deliveryBytesPerSecond, -3);
+    for (let t = 3000 + RATE_WINDOW_MS / 2 + 10; t <= 3000 + RATE_WINDOW_MS + 100; t += 10) p.acknowledged(t, 25, t - 60);
+    const after = p.estimate;
+    expect(after.deliveryBytesPerSecond).toBeCloseTo(congested, -3);
+    expect(after.pacingBytesPerSecond).toBeCloseTo(CRUISE_GAIN * congested, -3);
+    // The shortest round trip is still 20 ms: 2.9 MB/s × 20 ms is 50 packets, twice that plus two report intervals.
+    expect(after.flightPackets).toBe(2 * 50 + 128);
+    expect(after.flightPackets).toBeLessThan(before.flightPackets);
   });
 
   it('spaces packets at the pacing rate, letting a short burst through', () => {
