@@ -6,27 +6,33 @@
  * speed drifts by a third from minute to minute, only such paired runs show a change of a few
  * percent. For each transfer and each ceiling it also reads the machine's busy CPU and every
  * Chromium thread's CPU, and prints their medians per thread kind for A, B and the ceiling.
- * COMPARE_RUNS sets the pairs (default 15). As root it re-runs itself in the private network
- * namespace, as the benchmark does.
+ * COMPARE_RUNS sets the pairs (default 15); COMPARE_LOSS (percent, default 0) has nftables drop
+ * that share of the packets during the transfers (not during the ceilings), as bench:e2e's
+ * real-loss cases do; COMPARE_RELIABLE=1 also sends the same file over the reliable 64 KB
+ * channel after each pair (under the same loss), with its time and CPU beside A's and B's. As
+ * root it re-runs itself in the private network namespace, as the benchmark does.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, symlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type AppPair, chooseImage, FileStage, openRoom, setSendOptions, startAppServer, startTransfer, waitForTransferEnd } from '../../test/e2e/harness/app.ts';
 import { launchChromium } from '../../test/e2e/harness/chromium.ts';
+import { applyPacketLoss, clearPacketLoss } from '../../test/e2e/harness/packet-loss.ts';
 import { photoBmp } from '../../test/e2e/harness/photos.ts';
 import { decodeSource } from '../../test/e2e/harness/pixels.ts';
 import { connectRawPair, startRawServer } from '../../test/e2e/harness/raw-pair.ts';
 import { median } from '../../bench/measure.ts';
 import { assertExact } from '../../bench/e2e/app-cases.ts';
 import { runUnderE2eRunner } from '../../test/e2e/harness/in-namespace.ts';
-import { measureCeiling } from '../../bench/e2e/raw-cases.ts';
+import { measureCeiling, measureReliable } from '../../bench/e2e/raw-cases.ts';
 import { busyCpuMs } from './system-cpu.ts';
 import { chromiumThreadCpu, cpuByThreadName } from './thread-cpu.ts';
 
 runUnderE2eRunner(import.meta.url);
 
 const RUNS = Number(process.env.COMPARE_RUNS ?? 15);
+const LOSS = Number(process.env.COMPARE_LOSS ?? 0);
+const RELIABLE = process.env.COMPARE_RELIABLE === '1';
 const BASE = process.argv[2] ?? 'HEAD';
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const cache = fileURLToPath(new URL('../../node_modules/.cache/pixeldrop-compare', import.meta.url));
@@ -63,8 +69,19 @@ const bmp = photoBmp('coffee', 1920, 1080);
 const source = decodeSource(bmp);
 const path = stage.path('full-hd.bmp', bmp);
 const pixelBytes = 1920 * 1080 * 3;
+rawServer.serve('/full-hd.bmp', bmp);
 const raw = await connectRawPair(browser, rawServer);
 const pairs: Record<'A' | 'B', AppPair> = { A: await openRoom(browser, servers.A), B: await openRoom(browser, servers.B) };
+
+/** Runs `work` with nftables dropping COMPARE_LOSS % of the packets, when that is set. */
+async function underLoss<T>(work: () => Promise<T>): Promise<T> {
+  if (LOSS > 0) applyPacketLoss(LOSS);
+  try {
+    return await work();
+  } finally {
+    clearPacketLoss();
+  }
+}
 
 /** Wall time of one full-HD transfer, and the machine's busy CPU time from the click to its end. */
 async function transfer(pair: AppPair): Promise<{ ms: number; cpuMs: number; threads: Map<string, number> }> {
@@ -73,7 +90,7 @@ async function transfer(pair: AppPair): Promise<{ ms: number; cpuMs: number; thr
   const threadsBefore = chromiumThreadCpu();
   const cpuBefore = busyCpuMs();
   const startedAt = await startTransfer(pair);
-  const { state, endedAt } = await waitForTransferEnd(pair.receiver.page, 60_000);
+  const { state, endedAt } = await waitForTransferEnd(pair.receiver.page, 120_000);
   const cpuMs = busyCpuMs() - cpuBefore;
   const threads = cpuByThreadName(threadsBefore, chromiumThreadCpu());
   if (state !== 'complete') throw new Error(`the transfer ended "${state}"`);
@@ -81,16 +98,33 @@ async function transfer(pair: AppPair): Promise<{ ms: number; cpuMs: number; thr
   return { ms: endedAt - startedAt, cpuMs, threads };
 }
 
+/** The same file over the reliable 64 KB channel, with the machine's and each thread's CPU meanwhile. */
+async function reliable(): Promise<{ ms: number; cpuMs: number; threads: Map<string, number> }> {
+  const threadsBefore = chromiumThreadCpu();
+  const cpuBefore = busyCpuMs();
+  const { ms } = await measureReliable(raw, `${rawServer.url}/full-hd.bmp`, 120_000);
+  return { ms, cpuMs: busyCpuMs() - cpuBefore, threads: cpuByThreadName(threadsBefore, chromiumThreadCpu()) };
+}
+
 try {
   await measureCeiling(raw, 10e6);
+  if (RELIABLE) await reliable();
   for (const side of ['A', 'B'] as const) await transfer(pairs[side]);
+  // Under loss a room settles on its stripes over its first transfers: warm both up there too.
+  if (LOSS > 0) {
+    await underLoss(async () => {
+      for (const side of ['A', 'B'] as const) await transfer(pairs[side]);
+    });
+  }
   const ms = { A: [] as number[], B: [] as number[] };
   const cpu = { A: [] as number[], B: [] as number[] };
   const ratio = { A: [] as number[], B: [] as number[] };
   const differences: number[] = [];
   const cpuDifferences: number[] = [];
   const ceilingCpu: number[] = [];
-  const threads = { A: [] as Map<string, number>[], B: [] as Map<string, number>[], ceiling: [] as Map<string, number>[] };
+  const threads = { A: [] as Map<string, number>[], B: [] as Map<string, number>[], ceiling: [] as Map<string, number>[], reliable: [] as Map<string, number>[] };
+  const reliableMs: number[] = [];
+  const reliableCpu: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const cpuBefore = busyCpuMs();
     const threadsBefore = chromiumThreadCpu();
@@ -99,7 +133,14 @@ try {
     ceilingCpu.push(busyCpuMs() - cpuBefore);
     const order = i % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const);
     const got = { A: { ms: 0, cpuMs: 0, threads: new Map<string, number>() }, B: { ms: 0, cpuMs: 0, threads: new Map<string, number>() } };
-    for (const side of order) got[side] = await transfer(pairs[side]);
+    await underLoss(async () => {
+      for (const side of order) got[side] = await transfer(pairs[side]);
+      if (!RELIABLE) return;
+      const r = await reliable();
+      reliableMs.push(r.ms);
+      reliableCpu.push(r.cpuMs);
+      threads.reliable.push(r.threads);
+    });
     const after = await measureCeiling(raw, pixelBytes);
     const ceiling = (before.mbPerSecond + after.mbPerSecond) / 2;
     for (const side of order) {
@@ -111,7 +152,8 @@ try {
     differences.push(got.B.ms - got.A.ms);
     cpuDifferences.push(got.B.cpuMs - got.A.cpuMs);
     console.log(
-      `pair ${i + 1}: A ${got.A.ms.toFixed(0)} ms (CPU ${got.A.cpuMs.toFixed(0)}), B ${got.B.ms.toFixed(0)} ms (CPU ${got.B.cpuMs.toFixed(0)}), ceiling ${ceiling.toFixed(1)} MB/s`,
+      `pair ${i + 1}: A ${got.A.ms.toFixed(0)} ms (CPU ${got.A.cpuMs.toFixed(0)}), B ${got.B.ms.toFixed(0)} ms (CPU ${got.B.cpuMs.toFixed(0)}), ceiling ${ceiling.toFixed(1)} MB/s` +
+        (RELIABLE ? `, reliable ${reliableMs.at(-1)!.toFixed(0)} ms (CPU ${reliableCpu.at(-1)!.toFixed(0)})` : ''),
     );
   }
   for (const side of ['A', 'B'] as const) {
@@ -119,17 +161,22 @@ try {
       `${side} (${side === 'A' ? BASE : 'working tree'}): median ${median(ms[side]).toFixed(0)} ms, ${(100 * median(ratio[side])).toFixed(0)} % of the ceiling, machine CPU ${median(cpu[side]).toFixed(0)} ms`,
     );
   }
-  const names = [...new Set([...threads.A, ...threads.B].flatMap((m) => [...m.keys()]))];
+  if (RELIABLE) console.log(`reliable 64 KB: median ${median(reliableMs).toFixed(0)} ms, machine CPU ${median(reliableCpu).toFixed(0)} ms`);
+  const names = [...new Set([...threads.A, ...threads.B, ...threads.reliable].flatMap((m) => [...m.keys()]))];
   const medianOf = (side: keyof typeof threads, name: string) => median(threads[side].map((m) => m.get(name) ?? 0));
-  console.log('CPU per transfer by thread name, medians (ms): A, B, B − A, and the ceiling (its quiet wait at the end included)');
+  console.log(
+    `CPU per transfer by thread name, medians (ms): A, B, B − A, the ceiling (its quiet wait at the end included)${RELIABLE ? ' and the reliable channel' : ''}`,
+  );
   for (const name of names.sort((x, y) => medianOf('A', y) - medianOf('A', x)).slice(0, 16)) {
     const [a, b, c] = (['A', 'B', 'ceiling'] as const).map((side) => medianOf(side, name)) as [number, number, number];
-    console.log(`  ${name.padEnd(34)} ${[a, b, b - a, c].map((ms) => ms.toFixed(1).padStart(7)).join(' ')}`);
+    const columns = [a, b, b - a, c, ...(RELIABLE ? [medianOf('reliable', name)] : [])];
+    console.log(`  ${name.padEnd(34)} ${columns.map((ms) => ms.toFixed(1).padStart(7)).join(' ')}`);
   }
   console.log(`ceiling: machine CPU ${median(ceilingCpu).toFixed(0)} ms for the same bytes (its quiet wait at the end included)`);
   const faster = differences.filter((d) => d < 0).length;
   console.log(`B − A: median ${median(differences).toFixed(0)} ms; B faster in ${faster} of ${RUNS} pairs; CPU median ${median(cpuDifferences).toFixed(0)} ms`);
 } finally {
+  clearPacketLoss();
   for (const pair of Object.values(pairs)) await pair.close();
   await raw.close();
   for (const server of Object.values(servers)) await server.close();

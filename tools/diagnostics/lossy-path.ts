@@ -69,7 +69,7 @@ try {
         if (result.endState !== 'complete') throw new Error(`the transfer ended "${result.endState}"`);
         await assertExact(pair, source, 'full HD');
         const sent = await readStats(pair.sender.page);
-        if (process.env.LOSSY_DEBUG) console.log([...pair.sender.errors, ...pair.receiver.errors].join("\n"));
+        if (process.env.LOSSY_DEBUG) console.log([...pair.sender.errors, ...pair.receiver.errors].join('\n'));
         const received = await readStats(pair.receiver.page);
         times.push(result.ms);
         coarse.push(result.coarseMs!);
