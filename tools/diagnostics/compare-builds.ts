@@ -83,27 +83,32 @@ async function underLoss<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Wall time of one full-HD transfer, and the machine's busy CPU time from the click to its end. */
+/** Runs `work`, and reads the machine's busy CPU and each Chromium thread's CPU meanwhile. */
+async function withCpu<T>(work: () => Promise<T>): Promise<{ result: T; cpuMs: number; threads: Map<string, number> }> {
+  const threadsBefore = chromiumThreadCpu();
+  const cpuBefore = busyCpuMs();
+  const result = await work();
+  return { result, cpuMs: busyCpuMs() - cpuBefore, threads: cpuByThreadName(threadsBefore, chromiumThreadCpu()) };
+}
+
+/** Wall time of one full-HD transfer, and the CPU from the click to its end. */
 async function transfer(pair: AppPair): Promise<{ ms: number; cpuMs: number; threads: Map<string, number> }> {
   if ((await chooseImage(pair.sender.page, path)) !== 'ready') throw new Error('the app refused the image');
   await setSendOptions(pair.sender.page, { order: 'rows', lossPct: 0, repair: true });
-  const threadsBefore = chromiumThreadCpu();
-  const cpuBefore = busyCpuMs();
-  const startedAt = await startTransfer(pair);
-  const { state, endedAt } = await waitForTransferEnd(pair.receiver.page, 120_000);
-  const cpuMs = busyCpuMs() - cpuBefore;
-  const threads = cpuByThreadName(threadsBefore, chromiumThreadCpu());
-  if (state !== 'complete') throw new Error(`the transfer ended "${state}"`);
+  const { result: ms, cpuMs, threads } = await withCpu(async () => {
+    const startedAt = await startTransfer(pair);
+    const { state, endedAt } = await waitForTransferEnd(pair.receiver.page, 120_000);
+    if (state !== 'complete') throw new Error(`the transfer ended "${state}"`);
+    return endedAt - startedAt;
+  });
   await assertExact(pair, source, 'full-HD');
-  return { ms: endedAt - startedAt, cpuMs, threads };
+  return { ms, cpuMs, threads };
 }
 
-/** The same file over the reliable 64 KB channel, with the machine's and each thread's CPU meanwhile. */
+/** The same file over the reliable 64 KB channel, with the CPU meanwhile. */
 async function reliable(): Promise<{ ms: number; cpuMs: number; threads: Map<string, number> }> {
-  const threadsBefore = chromiumThreadCpu();
-  const cpuBefore = busyCpuMs();
-  const { ms } = await measureReliable(raw, `${rawServer.url}/full-hd.bmp`, 120_000);
-  return { ms, cpuMs: busyCpuMs() - cpuBefore, threads: cpuByThreadName(threadsBefore, chromiumThreadCpu()) };
+  const { result, cpuMs, threads } = await withCpu(() => measureReliable(raw, `${rawServer.url}/full-hd.bmp`, 120_000));
+  return { ms: result.ms, cpuMs, threads };
 }
 
 try {
@@ -126,11 +131,9 @@ try {
   const reliableMs: number[] = [];
   const reliableCpu: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const cpuBefore = busyCpuMs();
-    const threadsBefore = chromiumThreadCpu();
-    const before = await measureCeiling(raw, pixelBytes);
-    threads.ceiling.push(cpuByThreadName(threadsBefore, chromiumThreadCpu()));
-    ceilingCpu.push(busyCpuMs() - cpuBefore);
+    const { result: before, cpuMs: ceilingCpuMs, threads: ceilingThreads } = await withCpu(() => measureCeiling(raw, pixelBytes));
+    threads.ceiling.push(ceilingThreads);
+    ceilingCpu.push(ceilingCpuMs);
     const order = i % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const);
     const got = { A: { ms: 0, cpuMs: 0, threads: new Map<string, number>() }, B: { ms: 0, cpuMs: 0, threads: new Map<string, number>() } };
     await underLoss(async () => {
