@@ -10,9 +10,11 @@ export interface PacketChannel {
   /** Bytes handed to `send` and not yet on the wire (RTCDataChannel.bufferedAmount). */
   readonly bufferedAmount: number;
   /**
-   * For a channel striped over several connections: the bytes all of them hold. Its
-   * `bufferedAmount` is then what the connection the next send goes to holds (the sender may
-   * go on while any has room), and `onceBufferedAmountLow(0, …)` waits for all to drain.
+   * For a channel striped over several connections: the bytes all of them hold, but for a
+   * connection that has stopped letting any go while another still moves (repair resends its
+   * packets over the other). Its `bufferedAmount` is then what the connection the next send
+   * goes to holds (the sender may go on while any has room), and `onceBufferedAmountLow(0, …)`
+   * waits until `queuedAmount` is 0.
    */
   readonly queuedAmount?: number;
   /**

@@ -1,6 +1,6 @@
 /** StripedLink over fake stripes whose buffers the test fills and drains by hand. */
 import { describe, expect, it, vi } from 'vitest';
-import { StripedLink, type Stripe } from '../../../web/src/net/striped-link.ts';
+import { STALL_MS, StripedLink, type Stripe } from '../../../web/src/net/striped-link.ts';
 
 /** A stripe whose buffer holds what was sent until drain() takes some out, firing bufferedamountlow as a channel does. */
 function fakeStripe() {
@@ -181,5 +181,76 @@ describe('StripedLink', () => {
     await flush();
     expect(drained).toHaveBeenCalledTimes(1);
     expect(link.active).toBe(1);
+  });
+
+  it('leaves a stalled stripe out of what waits to drain: once it has let nothing go for STALL_MS, a wait for all ends without it', async () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const stripes = [fakeStripe(), fakeStripe(), fakeStripe()];
+      const link = new StripedLink(stripes[0]!, () => {}, () => 1, () => Date.now());
+      link.add(1, stripes[1]!);
+      link.add(2, stripes[2]!);
+      link.use(3);
+      for (let i = 0; i < 30; i++) link.send(packet);
+      expect(link.queuedAmount).toBe(30_000);
+      const drained = vi.fn();
+      link.onceBufferedAmountLow(0, drained);
+      // Two stripes drain; the third lets one packet go, then nothing more.
+      await vi.advanceTimersByTimeAsync(10);
+      stripes[2]!.drain(1000);
+      stripes[0]!.drain(Infinity);
+      stripes[1]!.drain(Infinity);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(drained).not.toHaveBeenCalled();
+      expect(link.queuedAmount).toBe(9_000);
+      // Still short of STALL_MS since it last let bytes go: its bytes are still waited for.
+      await vi.advanceTimersByTimeAsync(STALL_MS - 1);
+      expect(drained).not.toHaveBeenCalled();
+      expect(link.queuedAmount).toBe(9_000);
+      // Then the wait ends by itself, with no event from any stripe.
+      await vi.advanceTimersByTimeAsync(2);
+      expect(drained).toHaveBeenCalledTimes(1);
+      expect(link.queuedAmount).toBe(0);
+      // Once it lets bytes go again it counts again.
+      stripes[2]!.drain(1000);
+      expect(link.queuedAmount).toBe(8_000);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('waits for a stalled stripe when no stripe in use moves: one association, or all of them stalled', () => {
+    let now = 0;
+    const stripes = [fakeStripe(), fakeStripe()];
+    const link = new StripedLink(stripes[0]!, () => {}, () => 1, () => now);
+    link.send(packet);
+    now = 10 * STALL_MS;
+    expect(link.queuedAmount).toBe(1_000);
+    link.add(1, stripes[1]!);
+    link.use(2);
+    // The new stripe is empty: repair can go there, so the stalled one stops counting.
+    expect(link.queuedAmount).toBe(0);
+    link.send(packet);
+    expect(stripes[1]!.sent).toHaveLength(1);
+    expect(link.queuedAmount).toBe(1_000);
+    // Both stalled: both count.
+    now = 20 * STALL_MS;
+    expect(link.queuedAmount).toBe(2_000);
+  });
+
+  it('gives a stalled stripe four round trips when that is longer than STALL_MS', () => {
+    let now = 0;
+    const stripes = [fakeStripe(), fakeStripe()];
+    const link = new StripedLink(stripes[0]!, () => {}, () => 70, () => now);
+    link.add(1, stripes[1]!);
+    link.use(2);
+    link.send(packet);
+    link.send(packet);
+    expect(link.queuedAmount).toBe(2_000);
+    stripes[0]!.drain(Infinity);
+    now = 4 * 70 - 1;
+    expect(link.queuedAmount).toBe(1_000);
+    now = 4 * 70;
+    expect(link.queuedAmount).toBe(0);
   });
 });
