@@ -10,13 +10,20 @@ export interface PacketChannel {
   /** Bytes handed to `send` and not yet on the wire (RTCDataChannel.bufferedAmount). */
   readonly bufferedAmount: number;
   /**
-   * For a channel striped over several connections: the bytes all of them hold, but for a
-   * connection that has stopped letting any go while another still moves (repair resends its
-   * packets over the other). Its `bufferedAmount` is then what the connection the next send
+   * For a channel striped over several connections: the bytes all of them hold; it may leave
+   * out a connection that has stopped letting any go while another still moves (repair resends
+   * its packets over the other). Its `bufferedAmount` is then what the connection the next send
    * goes to holds (the sender may go on while any has room), and `onceBufferedAmountLow(0, …)`
    * waits until `queuedAmount` is 0.
    */
   readonly queuedAmount?: number;
+  /**
+   * For a channel striped over several connections: sends the message on each connection in
+   * use, at once. For the copies of pass messages: a connection whose buffer is empty may still
+   * be waiting out a retransmission timeout with its congestion window full, and the first
+   * copy to arrive is the one that counts.
+   */
+  sendEverywhere?(bytes: Uint8Array): void;
   /**
    * Calls `callback` once, when `bufferedAmount` has fallen to `threshold` or below. An
    * RTCDataChannel does this with `bufferedAmountLowThreshold = threshold` and a one-shot

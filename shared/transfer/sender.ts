@@ -381,11 +381,12 @@ export class Sender {
     // Over several, a stripe whose connection stalls or dies cannot hold the pass: healthy ones
     // drain at about the delivery rate within a few round trips, a stalled one lets through a
     // few packets per retransmission timeout (400 ms or more). The end-of-pass goes once every
-    // buffer is empty (a striped channel's queuedAmount already leaves out one that has stood
-    // still while another moved), or once four round trips, twice what the delivery rate needs
-    // for them and END_OF_PASS_DRAIN_MS have passed; repair resends what a stalled stripe still
-    // holds, over the others, and its late arrivals count as duplicates. Whichever comes first ends this
-    // pass; the other then finds it ended (or a later pass under way, which it leaves alone).
+    // buffer is empty (on a near path a striped channel's queuedAmount already leaves out one
+    // that has stood still while another moved), or once four round trips, twice what the
+    // delivery rate needs for them and END_OF_PASS_DRAIN_MS have passed; repair resends what a
+    // stalled stripe still holds, over the others, and its late arrivals count as duplicates.
+    // Whichever comes first ends this pass; the other then finds it ended (or a later pass under
+    // way, which it leaves alone).
     const { deliveryBytesPerSecond: rate, rttMs } = this.pacer.estimate;
     const drainMs = rate > 0 ? (2 * queued() * 1000) / rate : 0;
     const roundTripMs = stripes?.pathRttMs() ?? rttMs ?? 0;

@@ -16,11 +16,12 @@
  * path's few hundred packets per stripe a second afford; on a near one (one machine, a LAN:
  * round trip under MIN_STRIPE_RTT_MS) a stripe carries thousands, and the waits would halve the
  * rate (a full-HD image under 2 % real loss on one machine took 1.8 s instead of 1.0 s), so there
- * packets go straight to the emptiest stripe. A stripe that has let nothing go for a while
- * (STALL_MS) while another moves no longer counts in what a pass's end waits for: under loss an
+ * packets go straight to the emptiest stripe. There, too, a stripe that has let nothing go for
+ * STALL_MS while another moves no longer counts in what a pass's end waits for: under loss an
  * association can wait out one retransmission timeout after another, holding its buffer for
  * seconds (in traces on one machine under 5 % loss, one held 365 KiB through three transfers),
- * and repair sends what it holds over the others. Further stripes are opened only when a
+ * and repair sends what it holds over the others. (On a distant path a stripe holds a packet or
+ * two at a time, and the sender's own deadline for the end-of-pass covers one that stalls.) Further stripes are opened only when a
  * sender asks for them; the edge that owns signaling opens them (`openStripe`) and hands them
  * over with {@link add} once they are open.
  */
@@ -45,9 +46,9 @@ function chunkBytes(messageBytes: number): number {
 /** How often a wait for room looks again at the stripes, whatever their events say. */
 const RECHECK_MS = 250;
 /**
- * A stripe whose buffer has held bytes and let none of them go for this long (and for four
- * round trips) is stalled: its association waits out a retransmission timeout (400 ms or more,
- * backing off to seconds), or is wedged for good. Healthy ones let bytes go every round trip.
+ * On a near path, a stripe whose buffer has held bytes and let none of them go for this long is
+ * stalled: its association waits out a retransmission timeout (400 ms or more, backing off to
+ * seconds), or is wedged for good. Healthy ones let bytes go every round trip, a few ms there.
  */
 export const STALL_MS = 100;
 const EMPTY = new Uint8Array(0);
@@ -149,7 +150,10 @@ export class StripedLink implements PacketChannel, StripeControl {
 
   /** Packets go straight to a stripe: there is one, or the path is near (see the header). */
   #straight(): boolean {
-    if (this.#wanted <= 1) return true;
+    return this.#wanted <= 1 || this.#near();
+  }
+
+  #near(): boolean {
     const rtt = this.#pathRttMs();
     return rtt !== null && rtt < MIN_STRIPE_RTT_MS;
   }
@@ -162,6 +166,11 @@ export class StripedLink implements PacketChannel, StripeControl {
     this.#outbox.push(bytes);
     this.#outboxBytes += bytes.length;
     this.#flush();
+  }
+
+  /** On every stripe in use, past the outbox: see PacketChannel.sendEverywhere. */
+  sendEverywhere(bytes: Uint8Array): void {
+    for (const stripe of this.#inUse()) this.#hand(stripe, bytes);
   }
 
   /** Over one stripe: to its channel. Round robin otherwise, the emptiest stripe first (a near path). */
@@ -202,14 +211,10 @@ export class StripedLink implements PacketChannel, StripeControl {
     return flow;
   }
 
-  #stallMs(): number {
-    return Math.max(STALL_MS, 4 * (this.#pathRttMs() ?? 0));
-  }
-
   /** How long until the stripe counts as stalled (0 once it does); Infinity while its buffer is empty. */
   #untilStalled(stripe: Stripe): number {
     if (stripe.packets.bufferedAmount === 0) return Infinity;
-    return Math.max(0, this.#flowOf(stripe).movedAt + this.#stallMs() - this.#now());
+    return Math.max(0, this.#flowOf(stripe).movedAt + STALL_MS - this.#now());
   }
 
   /**
@@ -274,13 +279,13 @@ export class StripedLink implements PacketChannel, StripeControl {
   }
 
   /**
-   * What the outbox and every open stripe hold together, but for stalled stripes (see
-   * {@link STALL_MS}) while a stripe in use is not: what they hold may come late or never, and
-   * the receipt names it for repair over that one, so a pass's end does not wait for it. With
-   * no stripe in use moving there is nowhere better to send it, and everything counts.
+   * What the outbox and every open stripe hold together, but on a near path for stalled stripes
+   * (see {@link STALL_MS}) while a stripe in use is not: what they hold may come late or never,
+   * and the receipt names it for repair over that one, so a pass's end does not wait for it.
+   * With no stripe in use moving there is nowhere better to send it, and everything counts.
    */
   get queuedAmount(): number {
-    const canRepair = this.#inUse().some((stripe) => this.#untilStalled(stripe) > 0);
+    const canRepair = this.#near() && this.#inUse().some((stripe) => this.#untilStalled(stripe) > 0);
     let total = this.#outboxBytes;
     for (const stripe of this.#stripes) if (stripe && (!canRepair || this.#untilStalled(stripe) > 0)) total += stripe.packets.bufferedAmount;
     return total;
@@ -305,9 +310,10 @@ export class StripedLink implements PacketChannel, StripeControl {
     this.#waits.add(again);
     // bufferedamountlow fires only on a crossing, and a stripe whose connection dies quietly
     // never fires it: look again now and then, so a wait can never outlive its cause; waiting
-    // for all to drain, also when the first stripe that holds bytes would count as stalled.
+    // for all to drain on a near path, also when the first stripe that holds bytes would count
+    // as stalled.
     let recheckMs = RECHECK_MS;
-    if (threshold === 0) for (const stripe of this.#stripes) if (stripe) recheckMs = Math.min(recheckMs, this.#untilStalled(stripe) + 1);
+    if (threshold === 0 && this.#near()) for (const stripe of this.#stripes) if (stripe) recheckMs = Math.min(recheckMs, this.#untilStalled(stripe) + 1);
     setTimeout(again, recheckMs);
     const watched = threshold === 0 ? this.#stripes : this.#inUse();
     for (const stripe of watched) {
