@@ -9,8 +9,11 @@
  * COMPARE_RUNS sets the pairs (default 15); COMPARE_LOSS (percent, default 0) has nftables drop
  * that share of the packets during the transfers (not during the ceilings), as bench:e2e's
  * real-loss cases do; COMPARE_RELIABLE=1 also sends the same file over the reliable 64 KB
- * channel after each pair (under the same loss), with its time and CPU beside A's and B's. As
- * root it re-runs itself in the private network namespace, as the benchmark does.
+ * channel after each pair (under the same loss), with its time and CPU beside A's and B's;
+ * COMPARE_FLOOR=1 also streams the same bytes over the bare unreliable channel after each pair,
+ * under the same loss, as 1,150-byte messages with no app and no repair: what any design that
+ * sends one packet per message could at best take on this machine. As root it re-runs itself in
+ * the private network namespace, as the benchmark does.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, symlinkSync } from 'node:fs';
@@ -24,7 +27,7 @@ import { connectRawPair, startRawServer } from '../../test/e2e/harness/raw-pair.
 import { median } from '../../bench/measure.ts';
 import { assertExact } from '../../bench/e2e/app-cases.ts';
 import { runUnderE2eRunner } from '../../test/e2e/harness/in-namespace.ts';
-import { measureCeiling, measureReliable } from '../../bench/e2e/raw-cases.ts';
+import { type CeilingRun, measureCeiling, measureReliable } from '../../bench/e2e/raw-cases.ts';
 import { busyCpuMs } from './system-cpu.ts';
 import { chromiumThreadCpu, cpuByThreadName } from './thread-cpu.ts';
 
@@ -33,6 +36,7 @@ runUnderE2eRunner(import.meta.url);
 const RUNS = Number(process.env.COMPARE_RUNS ?? 15);
 const LOSS = Number(process.env.COMPARE_LOSS ?? 0);
 const RELIABLE = process.env.COMPARE_RELIABLE === '1';
+const FLOOR = process.env.COMPARE_FLOOR === '1';
 const BASE = process.argv[2] ?? 'HEAD';
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const cache = fileURLToPath(new URL('../../node_modules/.cache/pixeldrop-compare', import.meta.url));
@@ -127,9 +131,17 @@ try {
   const differences: number[] = [];
   const cpuDifferences: number[] = [];
   const ceilingCpu: number[] = [];
-  const threads = { A: [] as Map<string, number>[], B: [] as Map<string, number>[], ceiling: [] as Map<string, number>[], reliable: [] as Map<string, number>[] };
+  const threads = {
+    A: [] as Map<string, number>[],
+    B: [] as Map<string, number>[],
+    ceiling: [] as Map<string, number>[],
+    reliable: [] as Map<string, number>[],
+    floor: [] as Map<string, number>[],
+  };
   const reliableMs: number[] = [];
   const reliableCpu: number[] = [];
+  const floorRuns: CeilingRun[] = [];
+  const floorCpu: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const { result: before, cpuMs: ceilingCpuMs, threads: ceilingThreads } = await withCpu(() => measureCeiling(raw, pixelBytes));
     threads.ceiling.push(ceilingThreads);
@@ -138,11 +150,18 @@ try {
     const got = { A: { ms: 0, cpuMs: 0, threads: new Map<string, number>() }, B: { ms: 0, cpuMs: 0, threads: new Map<string, number>() } };
     await underLoss(async () => {
       for (const side of order) got[side] = await transfer(pairs[side]);
-      if (!RELIABLE) return;
-      const r = await reliable();
-      reliableMs.push(r.ms);
-      reliableCpu.push(r.cpuMs);
-      threads.reliable.push(r.threads);
+      if (RELIABLE) {
+        const r = await reliable();
+        reliableMs.push(r.ms);
+        reliableCpu.push(r.cpuMs);
+        threads.reliable.push(r.threads);
+      }
+      if (FLOOR) {
+        const f = await withCpu(() => measureCeiling(raw, pixelBytes));
+        floorRuns.push(f.result);
+        floorCpu.push(f.cpuMs);
+        threads.floor.push(f.threads);
+      }
     });
     const after = await measureCeiling(raw, pixelBytes);
     const ceiling = (before.mbPerSecond + after.mbPerSecond) / 2;
@@ -156,7 +175,8 @@ try {
     cpuDifferences.push(got.B.cpuMs - got.A.cpuMs);
     console.log(
       `pair ${i + 1}: A ${got.A.ms.toFixed(0)} ms (CPU ${got.A.cpuMs.toFixed(0)}), B ${got.B.ms.toFixed(0)} ms (CPU ${got.B.cpuMs.toFixed(0)}), ceiling ${ceiling.toFixed(1)} MB/s` +
-        (RELIABLE ? `, reliable ${reliableMs.at(-1)!.toFixed(0)} ms (CPU ${reliableCpu.at(-1)!.toFixed(0)})` : ''),
+        (RELIABLE ? `, reliable ${reliableMs.at(-1)!.toFixed(0)} ms (CPU ${reliableCpu.at(-1)!.toFixed(0)})` : '') +
+        (FLOOR ? `, bare unreliable ${floorRuns.at(-1)!.ms.toFixed(0)} ms (${floorRuns.at(-1)!.lossPct.toFixed(1)} % lost, CPU ${floorCpu.at(-1)!.toFixed(0)})` : ''),
     );
   }
   for (const side of ['A', 'B'] as const) {
@@ -165,14 +185,21 @@ try {
     );
   }
   if (RELIABLE) console.log(`reliable 64 KB: median ${median(reliableMs).toFixed(0)} ms, machine CPU ${median(reliableCpu).toFixed(0)} ms`);
-  const names = [...new Set([...threads.A, ...threads.B, ...threads.reliable].flatMap((m) => [...m.keys()]))];
+  if (FLOOR) {
+    console.log(
+      `bare unreliable channel (no app, no repair): median ${median(floorRuns.map((f) => f.ms)).toFixed(0)} ms to its last arrival, ` +
+        `${median(floorRuns.map((f) => f.lossPct)).toFixed(1)} % of its messages lost, machine CPU ${median(floorCpu).toFixed(0)} ms (its quiet wait at the end included)`,
+    );
+  }
+  const names = [...new Set([...threads.A, ...threads.B, ...threads.reliable, ...threads.floor].flatMap((m) => [...m.keys()]))];
   const medianOf = (side: keyof typeof threads, name: string) => median(threads[side].map((m) => m.get(name) ?? 0));
+  const extra = [...(RELIABLE ? ['the reliable channel'] : []), ...(FLOOR ? ['the bare unreliable channel under the same loss'] : [])];
   console.log(
-    `CPU per transfer by thread name, medians (ms): A, B, B − A, the ceiling (its quiet wait at the end included)${RELIABLE ? ' and the reliable channel' : ''}`,
+    `CPU per transfer by thread name, medians (ms): A, B, B − A, the ceiling (its quiet wait at the end included)${extra.map((e) => `, ${e}`).join('')}`,
   );
   for (const name of names.sort((x, y) => medianOf('A', y) - medianOf('A', x)).slice(0, 16)) {
     const [a, b, c] = (['A', 'B', 'ceiling'] as const).map((side) => medianOf(side, name)) as [number, number, number];
-    const columns = [a, b, b - a, c, ...(RELIABLE ? [medianOf('reliable', name)] : [])];
+    const columns = [a, b, b - a, c, ...(RELIABLE ? [medianOf('reliable', name)] : []), ...(FLOOR ? [medianOf('floor', name)] : [])];
     console.log(`  ${name.padEnd(34)} ${columns.map((ms) => ms.toFixed(1).padStart(7)).join(' ')}`);
   }
   console.log(`ceiling: machine CPU ${median(ceilingCpu).toFixed(0)} ms for the same bytes (its quiet wait at the end included)`);

@@ -4,10 +4,11 @@
  *   1. which receiver task is long during a 4000×3000 transfer — a Chromium trace of the
  *      receiving page, each task over 50 ms (TRACE_TASK_MS) listed with the work inside it;
  *   2. where the time goes under real loss — every message on both data channels, timestamped
- *      on both pages, folded into passes, waits and losses per repair round, with the longest
- *      pauses in sending and arriving and, for the first pass, the legs of the sender's window
- *      and what the channel still held when the sender resumed after a pause (also without
- *      loss: TRACE_LOSS=0).
+ *      on both pages, folded into passes, waits and losses per repair round and per stripe (with
+ *      what each channel held when the end-of-pass went, and where its copies went and came),
+ *      with the longest pauses in sending and arriving and, for the first pass, the legs of the
+ *      sender's window and what the channel still held when the sender resumed after a pause
+ *      (also without loss: TRACE_LOSS=0).
  * It builds the app unminified into a directory of its own, so function names in the trace are
  * the source's. Environment: TRACE_PARTS (health,loss; also tiles, profile, timeline, cpu, start),
  * TRACE_RUNS (3), TRACE_LOSS (5 %), TRACE_TASK_MS (50: the receiver tasks the health part
@@ -42,12 +43,22 @@ const DIST = fileURLToPath(new URL('../../node_modules/.cache/pixeldrop-trace/we
 const CHANNEL_TAP = `(() => {
   const log = (window.__channelLog = []);
   const now = () => performance.timeOrigin + performance.now();
+  // Each channel object of the page gets a number in the order it first carries a message.
+  const ids = new WeakMap();
+  const seen = [];
+  let channels = 0;
   const entry = (direction, channel, data) => {
     const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
     if (!bytes || bytes.length < 2) return;
+    if (!ids.has(channel)) { ids.set(channel, channels++); seen.push(new WeakRef(channel)); }
+    const id = ids.get(channel);
     // Data packets, coded (type 8) or not, are logged as type 2 by sequence.
-    if (bytes[1] === 2 || bytes[1] === 8) log.push([now(), direction, 2, bytes[6] | (bytes[7] << 8) | (bytes[8] << 16) | (bytes[9] << 24), channel.bufferedAmount]);
-    else log.push([now(), direction, bytes[1], btoa(String.fromCharCode(...bytes)), channel.bufferedAmount]);
+    if (bytes[1] === 2 || bytes[1] === 8) log.push([now(), direction, 2, bytes[6] | (bytes[7] << 8) | (bytes[8] << 16) | (bytes[9] << 24), channel.bufferedAmount, id]);
+    else {
+      // An end-of-pass sent: what every channel of the page still held then.
+      const held = bytes[1] === 3 && direction === 's' ? seen.map((ref) => ref.deref()).filter((c) => c && c.bufferedAmount > 0).map((c) => [ids.get(c), c.bufferedAmount]) : [];
+      log.push([now(), direction, bytes[1], btoa(String.fromCharCode(...bytes)), channel.bufferedAmount, id, held]);
+    }
   };
   const P = RTCDataChannel.prototype;
   const send = P.send;
@@ -73,7 +84,12 @@ const RETRANSMIT_PATCH = RETRANSMITS === undefined ? '' : `(() => {
   };
 })();`;
 
-type LogEntry = [number, 's' | 'r', number, number | string, number];
+/**
+ * Epoch ms, sent or received, message type, sequence (data) or base64 (control), the channel's
+ * bufferedAmount, the channel's number in its page; for an end-of-pass sent, what every channel
+ * that held bytes then held ([number, bytes]).
+ */
+type LogEntry = [number, 's' | 'r', number, number | string, number, number, ([number, number][] | undefined)?];
 
 function build(): void {
   const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn', '--minify', 'false', '--outDir', DIST, '--emptyOutDir'], { stdio: 'inherit' });
@@ -446,8 +462,10 @@ function report(percent: number, run: number, state: string, t0: number, end: nu
   console.log(`\n${percent} % loss, run ${run + 1}: ${state} in ${(end - t0).toFixed(0)} ms (Send click = 0; all times ms)`);
   const sData = sent.filter((e) => e[1] === 's' && e[2] === 2);
   const rData = got.filter((e) => e[1] === 'r' && e[2] === 2);
-  const ends = sent.filter((e) => e[1] === 's' && e[2] === 3);
-  const receipts = got.filter((e) => e[1] === 's' && e[2] === 4);
+  // Each end-of-pass and receipt goes twice, on the control channel and as a copy on the data channel: one per round.
+  const roundOf = (e: LogEntry) => (control(e) as { round: number }).round;
+  const ends = sent.filter((e, i, all) => e[1] === 's' && e[2] === 3 && !all.slice(0, i).some((x) => x[1] === 's' && x[2] === 3 && roundOf(x) === roundOf(e)));
+  const receipts = got.filter((e, i, all) => e[1] === 's' && e[2] === 4 && !all.slice(0, i).some((x) => x[1] === 's' && x[2] === 4 && roundOf(x) === roundOf(e)));
   const manifest = sent.find((e) => e[1] === 's' && e[2] === 1);
   if (manifest) console.log(`  manifest sent ${fmt(manifest[0] - t0)}`);
   let from = 0;
@@ -473,6 +491,12 @@ function report(percent: number, run: number, state: string, t0: number, end: nu
         (receiptIn ? `, receipt in ${fmt(receiptIn - t0)}` : '') +
         (nextPass ? `, next pass starts ${fmt(nextPass[0] - t0)}` : ''),
     );
+    console.log(`    per stripe: ${stripeLines(passSends, arrivals, t0)}`);
+    const held = (ends[round]![6] ?? []).map(([channel, bytes]) => `#${channel} ${(bytes / 1024).toFixed(1)} KiB`).join(', ');
+    console.log(`    held when the end-of-pass went: ${held || 'nothing'}`);
+    const copies = sent.filter((e) => e[1] === 's' && e[2] === 3 && roundOf(e) === round).map((e) => `#${e[5]} at ${fmt(e[0] - t0).trim()}`);
+    const ins = got.filter((e) => e[1] === 'r' && e[2] === 3 && roundOf(e) === round).map((e) => `#${e[5]} at ${fmt(e[0] - t0).trim()}`);
+    console.log(`    end-of-pass sent on ${copies.join(', ')}; arrived on the receiver's ${ins.join(', ') || 'none'}`);
     if (last - first > 2_000 || round === 0) {
       console.log(`    longest gaps between sends: ${gaps(passSends.map((e) => e[0]), t0)}`);
       console.log(`    longest gaps between arrivals: ${gaps(arrivals.map((e) => e[0]), t0)}`);
@@ -484,6 +508,26 @@ function report(percent: number, run: number, state: string, t0: number, end: nu
   const peakBuffered = Math.max(0, ...sData.map((e) => e[4]));
   console.log(`  peak bufferedAmount at send ${(peakBuffered / 1024).toFixed(0)} KiB`);
   windowLegs(sData, rData, got.filter((e) => e[1] === 's' && e[2] === 7), sent.filter((e) => e[1] === 'r' && e[2] === 7));
+}
+
+/**
+ * A pass's packets by the channel they were handed to (the sender page's channel number): how
+ * many, the last send, how many arrived and the last arrival. A stripe whose last packets were
+ * lost has nothing after them to show SCTP the gap, and waits for its retransmission timeout.
+ */
+function stripeLines(passSends: LogEntry[], arrivals: LogEntry[], t0: number): string {
+  const arrivedAt = new Map<number, number>();
+  for (const e of arrivals) if (!arrivedAt.has(e[3] as number)) arrivedAt.set(e[3] as number, e[0]);
+  const byChannel = new Map<number, LogEntry[]>();
+  for (const e of passSends) byChannel.set(e[5], [...(byChannel.get(e[5]) ?? []), e]);
+  return [...byChannel]
+    .sort((a, b) => a[0] - b[0])
+    .map(([channel, sends]) => {
+      const times = sends.map((e) => arrivedAt.get(e[3] as number)).filter((t) => t !== undefined);
+      const lastArrival = times.length ? fmt(Math.max(...times) - t0).trim() : '—';
+      return `#${channel} ${sends.length} sent, last ${fmt(sends.at(-1)![0] - t0).trim()}, ${times.length} arrived, last ${lastArrival}`;
+    })
+    .join('; ');
 }
 
 /**

@@ -37,6 +37,8 @@ export async function unreliableSettled(pair: RawPair, timeoutMs: number, quietM
 }
 
 export interface CeilingRun {
+  /** From the first send to the last arrival. */
+  ms: number;
   /** Payload megabytes (10^6 bytes) that arrived per second, from the first send to the last arrival. */
   mbPerSecond: number;
   lossPct: number;
@@ -51,8 +53,10 @@ export async function measureCeiling(pair: RawPair, totalBytes: number, quietMs 
     [totalBytes, PACKET_BYTES] as const,
   );
   const counter = await unreliableSettled(pair, timeoutMs, quietMs);
+  const ms = counter.lastAt - startedAt;
   return {
-    mbPerSecond: counter.bytes / 1e6 / ((counter.lastAt - startedAt) / 1000),
+    ms,
+    mbPerSecond: counter.bytes / 1e6 / (ms / 1000),
     lossPct: (100 * (sent - counter.messages)) / sent,
   };
 }
