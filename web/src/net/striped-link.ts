@@ -21,9 +21,9 @@
  * association can wait out one retransmission timeout after another, holding its buffer for
  * seconds (in traces on one machine under 5 % loss, one held 365 KiB through three transfers),
  * and repair sends what it holds over the others. (On a distant path a stripe holds a packet or
- * two at a time, and the sender's own deadline for the end-of-pass covers one that stalls.) Further stripes are opened only when a
- * sender asks for them; the edge that owns signaling opens them (`openStripe`) and hands them
- * over with {@link add} once they are open.
+ * two at a time, and the sender's own deadline for the end-of-pass covers one that stalls.)
+ * Further stripes are opened only when a sender asks for them; the edge that owns signaling
+ * opens them (`openStripe`) and hands them over with {@link add} once they are open.
  */
 import { MAX_STRIPES, MIN_STRIPE_RTT_MS, type PacketChannel, type StripeControl } from '../../../shared/transfer/index.ts';
 
@@ -53,7 +53,7 @@ const RECHECK_MS = 250;
 export const STALL_MS = 100;
 const EMPTY = new Uint8Array(0);
 
-/** What one stripe's buffer has taken and let go, and when it last let any go. */
+/** What one stripe's buffer has taken and, as far as seen, let go; and when it was last seen to let any go. */
 interface Flow {
   handed: number;
   drained: number;
@@ -292,7 +292,7 @@ export class StripedLink implements PacketChannel, StripeControl {
   }
 
   /**
-   * With `threshold` 0, once the outbox and every stripe that is not stalled have drained;
+   * With `threshold` 0, once {@link queuedAmount} is 0 (on a near path a stalled stripe may be left out);
    * otherwise once any stripe in use holds `threshold` or less, so the sender can go on there.
    */
   onceBufferedAmountLow(threshold: number, callback: () => void): void {
